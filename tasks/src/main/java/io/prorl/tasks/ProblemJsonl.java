@@ -1,0 +1,110 @@
+package io.prorl.tasks;
+
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Reads and writes problem JSONL: one record per line, validated against {@link ProblemSchema} and
+ * the family's own checks. A bad line fails with the source name, the line number and the field.
+ * Blank lines are skipped.
+ */
+public final class ProblemJsonl {
+  private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+
+  private final TaskFamilies families;
+
+  public ProblemJsonl(TaskFamilies families) {
+    this.families = families;
+  }
+
+  public List<Problem> read(Path file) throws IOException {
+    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      return read(in, file.toString());
+    }
+  }
+
+  /**
+   * @param source the name used in error messages (a path or URI)
+   * @throws InvalidProblemException {@code <source>:<line>: <what is wrong>}
+   */
+  public List<Problem> read(Reader reader, String source) throws IOException {
+    BufferedReader in =
+        reader instanceof BufferedReader b ? b : new BufferedReader(reader, 1 << 16);
+    List<Problem> out = new ArrayList<>();
+    String line;
+    int number = 0;
+    while ((line = in.readLine()) != null) {
+      number++;
+      if (!line.isBlank()) {
+        out.add(parseLine(line, source, number));
+      }
+    }
+    return out;
+  }
+
+  /** Parses and validates one line. */
+  public Problem parseLine(String line, String source, int number) {
+    String where = source + ":" + number + ": ";
+    JsonNode node;
+    try {
+      node = Json.MAPPER.readTree(line);
+    } catch (JacksonException e) {
+      throw new InvalidProblemException(where + "not valid JSON: " + e.getOriginalMessage(), e);
+    }
+    List<String> violations = ProblemSchema.violations(node);
+    if (!violations.isEmpty()) {
+      throw new InvalidProblemException(where + String.join("; ", violations));
+    }
+    Map<String, Object> m = Json.MAPPER.convertValue(node, MAP);
+    Problem problem =
+        new Problem(
+            (String) m.get("id"),
+            (String) m.get("family"),
+            m.get("difficulty") == null
+                ? Map.of()
+                : Fields.object(m.get("difficulty"), "difficulty"),
+            (String) m.get("prompt"),
+            Fields.object(m.get("verifier"), "verifier"),
+            (String) m.get("solution"));
+    try {
+      families.get(problem.family()).validate(problem);
+    } catch (InvalidProblemException e) {
+      throw new InvalidProblemException(where + "field " + e.getMessage(), e);
+    }
+    return problem;
+  }
+
+  /** One compact JSON line, fields in record order, no line break inside. */
+  public static String toLine(Problem p) {
+    return Json.MAPPER.writeValueAsString(p);
+  }
+
+  public static void write(List<Problem> problems, Path file) throws IOException {
+    Path parent = file.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      write(problems, out);
+    }
+  }
+
+  public static void write(List<Problem> problems, Writer out) throws IOException {
+    for (Problem p : problems) {
+      out.write(toLine(p));
+      out.write('\n');
+    }
+  }
+}

@@ -1,0 +1,30 @@
+package io.prorl.tasks;
+
+import java.util.SplittableRandom;
+
+/**
+ * Per-problem random streams: problem {@code index} of family {@code f} under {@code seed} always
+ * gets the same stream, independent of how many problems were generated before it.
+ */
+public final class Seeds {
+  private Seeds() {}
+
+  public static SplittableRandom forProblem(String family, long seed, int index) {
+    long h = mix(seed ^ 0x9E3779B97F4A7C15L);
+    h = mix(h ^ family.hashCode());
+    h = mix(h ^ index);
+    return new SplittableRandom(h);
+  }
+
+  /** A stable id: family, seed and index. */
+  public static String problemId(String family, long seed, int index) {
+    return String.format("%s-s%d-%06d", family, seed, index);
+  }
+
+  /** SplitMix64's finaliser: a bijective avalanche mix of 64 bits. */
+  static long mix(long z) {
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+}
