@@ -1,0 +1,232 @@
+package io.prorl.engine.io;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The safetensors file format, read and written in Java: an 8-byte little-endian header length, a
+ * JSON header ({@code name -> {dtype, shape, data_offsets}}, optional {@code __metadata__}), then
+ * little-endian tensor data. F32, F16 and BF16 are read into fp32 (DJL's PyTorch engine cannot hold
+ * bf16 on the CPU); files are written in F32 or BF16. Tensors are kept as Java float arrays so the
+ * format never depends on the tensor library.
+ */
+public final class SafeTensors {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final long MAX_HEADER = 100L << 20;
+
+  private SafeTensors() {}
+
+  /** A tensor in fp32 with its shape. */
+  public record Tensor(long[] shape, float[] data) {
+    public Tensor {
+      long n = 1;
+      for (long d : shape) {
+        n *= d;
+      }
+      if (n != data.length) {
+        throw new IllegalArgumentException(
+            "shape "
+                + java.util.Arrays.toString(shape)
+                + " holds "
+                + n
+                + " values, not "
+                + data.length);
+      }
+    }
+  }
+
+  /** The on-disk element types this project reads and writes. */
+  public enum DType {
+    F32(4),
+    F16(2),
+    BF16(2);
+
+    final int bytes;
+
+    DType(int bytes) {
+      this.bytes = bytes;
+    }
+  }
+
+  /** Reads every tensor, in the header's order; names as in the file. */
+  public static Map<String, Tensor> read(Path file) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = ch.size();
+      ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+      readFully(ch, lenBuf, 0, file);
+      long headerLen = lenBuf.flip().getLong();
+      if (headerLen <= 0 || headerLen > MAX_HEADER || 8 + headerLen > size) {
+        throw new IOException(file + ": not a safetensors file (header length " + headerLen + ")");
+      }
+      ByteBuffer headerBuf = ByteBuffer.allocate((int) headerLen);
+      readFully(ch, headerBuf, 8, file);
+      JsonNode header = JSON.readTree(new String(headerBuf.array(), StandardCharsets.UTF_8));
+      long dataStart = 8 + headerLen;
+      Map<String, Tensor> out = new LinkedHashMap<>();
+      for (Map.Entry<String, JsonNode> e : header.properties()) {
+        if (e.getKey().equals("__metadata__")) {
+          continue;
+        }
+        String name = e.getKey();
+        JsonNode info = e.getValue();
+        DType dtype = dtype(info.path("dtype").asString(), name, file);
+        long[] shape = new long[info.path("shape").size()];
+        for (int i = 0; i < shape.length; i++) {
+          shape[i] = info.path("shape").get(i).asLong();
+        }
+        long begin = info.path("data_offsets").get(0).asLong();
+        long end = info.path("data_offsets").get(1).asLong();
+        long count = 1;
+        for (long d : shape) {
+          count *= d;
+        }
+        if (end - begin != count * dtype.bytes || dataStart + end > size || begin < 0) {
+          throw new IOException(
+              file
+                  + ": tensor "
+                  + name
+                  + " has offsets "
+                  + begin
+                  + ".."
+                  + end
+                  + " that do not fit its shape and dtype or the file");
+        }
+        ByteBuffer raw = ByteBuffer.allocate((int) (end - begin)).order(ByteOrder.LITTLE_ENDIAN);
+        readFully(ch, raw, dataStart + begin, file);
+        raw.flip();
+        out.put(name, new Tensor(shape, decode(raw, dtype, (int) count)));
+      }
+      return out;
+    }
+  }
+
+  /**
+   * Writes the tensors in the given order, data 8-byte aligned, with {@code format: pt} metadata.
+   * F16 and BF16 round to nearest even.
+   */
+  public static void write(Map<String, Tensor> tensors, DType dtype, Path file) throws IOException {
+    ObjectNode header = JSON.createObjectNode();
+    header.putObject("__metadata__").put("format", "pt");
+    long offset = 0;
+    List<Map.Entry<String, Tensor>> entries = new ArrayList<>(tensors.entrySet());
+    for (Map.Entry<String, Tensor> e : entries) {
+      ObjectNode info = header.putObject(e.getKey());
+      info.put("dtype", dtype.name());
+      var shape = info.putArray("shape");
+      for (long d : e.getValue().shape()) {
+        shape.add(d);
+      }
+      long bytes = (long) e.getValue().data().length * dtype.bytes;
+      info.putArray("data_offsets").add(offset).add(offset + bytes);
+      offset += bytes;
+    }
+    byte[] headerBytes = JSON.writeValueAsBytes(header);
+    int padded = (headerBytes.length + 7) / 8 * 8;
+    try (OutputStream out =
+        new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
+      ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
+      out.write(len.array());
+      out.write(headerBytes);
+      for (int i = headerBytes.length; i < padded; i++) {
+        out.write(' ');
+      }
+      for (Map.Entry<String, Tensor> e : entries) {
+        out.write(encode(e.getValue().data(), dtype));
+      }
+    }
+  }
+
+  /** Reads a whole stream into a temporary file first; for sources that are not files. */
+  public static Map<String, Tensor> read(InputStream in) throws IOException {
+    Path tmp = Files.createTempFile("prorl", ".safetensors");
+    try {
+      Files.copy(in, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      return read(tmp);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  private static DType dtype(String name, String tensor, Path file) throws IOException {
+    try {
+      return DType.valueOf(name);
+    } catch (IllegalArgumentException e) {
+      throw new IOException(
+          file + ": tensor " + tensor + " has dtype " + name + "; only F32, F16 and BF16 are read");
+    }
+  }
+
+  private static float[] decode(ByteBuffer raw, DType dtype, int count) {
+    float[] out = new float[count];
+    switch (dtype) {
+      case F32 -> raw.asFloatBuffer().get(out);
+      case F16 -> {
+        for (int i = 0; i < count; i++) {
+          out[i] = Float.float16ToFloat(raw.getShort());
+        }
+      }
+      case BF16 -> {
+        // bf16 is the top 16 bits of an fp32
+        for (int i = 0; i < count; i++) {
+          out[i] = Float.intBitsToFloat((raw.getShort() & 0xFFFF) << 16);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static byte[] encode(float[] data, DType dtype) {
+    ByteBuffer buf = ByteBuffer.allocate(data.length * dtype.bytes).order(ByteOrder.LITTLE_ENDIAN);
+    switch (dtype) {
+      case F32 -> buf.asFloatBuffer().put(data);
+      case F16 -> {
+        for (float f : data) {
+          buf.putShort(Float.floatToFloat16(f));
+        }
+      }
+      case BF16 -> {
+        for (float f : data) {
+          buf.putShort(toBf16(f));
+        }
+      }
+    }
+    return buf.array();
+  }
+
+  /** Round-to-nearest-even of fp32 to bf16 (NaN stays NaN). */
+  static short toBf16(float f) {
+    int bits = Float.floatToRawIntBits(f);
+    if (Float.isNaN(f)) {
+      return (short) ((bits >>> 16) | 0x40);
+    }
+    int rounding = 0x7FFF + ((bits >>> 16) & 1);
+    return (short) ((bits + rounding) >>> 16);
+  }
+
+  private static void readFully(FileChannel ch, ByteBuffer buf, long position, Path file)
+      throws IOException {
+    long pos = position;
+    while (buf.hasRemaining()) {
+      int n = ch.read(buf, pos);
+      if (n < 0) {
+        throw new IOException(file + ": truncated safetensors file");
+      }
+      pos += n;
+    }
+  }
+}

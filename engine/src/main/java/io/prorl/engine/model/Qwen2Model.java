@@ -1,0 +1,201 @@
+package io.prorl.engine.model;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import io.prorl.engine.io.SafeTensors.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * A decoder-only transformer of the Qwen2 family: token embedding, {@code numLayers} pre-norm
+ * blocks (grouped-query attention with rotary positions, SwiGLU MLP), a final RMSNorm and the LM
+ * head (tied to the embedding when the config says so). Parameters carry HF names.
+ */
+public final class Qwen2Model implements AutoCloseable {
+  private final ModelConfig config;
+  private final NDManager manager;
+  private final Map<String, NDArray> parameters;
+  private final NDArray embedding;
+  private final List<DecoderLayer> layers = new ArrayList<>();
+  private final RmsNorm finalNorm;
+  private final NDArray lmHead;
+  private final Rotary rotary;
+
+  private Qwen2Model(ModelConfig config, NDManager manager, Map<String, NDArray> parameters) {
+    this.config = config;
+    this.manager = manager;
+    this.parameters = parameters;
+    this.rotary = new Rotary(config.headDim(), config.ropeTheta());
+    this.embedding = parameters.get("model.embed_tokens.weight");
+    for (int i = 0; i < config.numLayers(); i++) {
+      String p = "model.layers." + i + ".";
+      Attention attention =
+          new Attention(
+              linear(p + "self_attn.q_proj", true),
+              linear(p + "self_attn.k_proj", true),
+              linear(p + "self_attn.v_proj", true),
+              linear(p + "self_attn.o_proj", false),
+              rotary,
+              config);
+      Mlp mlp =
+          new Mlp(
+              linear(p + "mlp.gate_proj", false),
+              linear(p + "mlp.up_proj", false),
+              linear(p + "mlp.down_proj", false));
+      layers.add(
+          new DecoderLayer(
+              new RmsNorm(parameters.get(p + "input_layernorm.weight"), config.rmsNormEps()),
+              attention,
+              new RmsNorm(
+                  parameters.get(p + "post_attention_layernorm.weight"), config.rmsNormEps()),
+              mlp));
+    }
+    this.finalNorm = new RmsNorm(parameters.get("model.norm.weight"), config.rmsNormEps());
+    this.lmHead = config.tieWordEmbeddings() ? embedding : parameters.get("lm_head.weight");
+  }
+
+  /**
+   * A freshly initialised model: linear and embedding weights ~ N(0, 0.02), biases 0, norms 1,
+   * drawn in Java from {@code seed} so the same seed gives the same weights on any engine.
+   */
+  public static Qwen2Model initialize(ModelConfig config, long seed, Device device) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    Map<String, Tensor> tensors = new LinkedHashMap<>();
+    for (Map.Entry<String, long[]> e : WeightLayout.of(config).entrySet()) {
+      String name = e.getKey();
+      float[] data = new float[(int) Arrays.stream(e.getValue()).reduce(1, (a, b) -> a * b)];
+      if (name.endsWith("norm.weight")) {
+        Arrays.fill(data, 1f);
+      } else if (name.endsWith(".weight")) {
+        for (int i = 0; i < data.length; i++) {
+          data[i] = (float) (0.02 * gaussian(rng));
+        }
+      }
+      tensors.put(name, new Tensor(e.getValue(), data));
+    }
+    return fromTensors(config, tensors, device);
+  }
+
+  /**
+   * A model from named tensors; every tensor the config implies must be there with its shape.
+   *
+   * @throws IllegalArgumentException naming the missing tensor, or the tensor with the expected and
+   *     the found shape
+   */
+  public static Qwen2Model fromTensors(
+      ModelConfig config, Map<String, Tensor> tensors, Device device) {
+    NDManager manager = NDManager.newBaseManager(device);
+    try {
+      Map<String, NDArray> params = new LinkedHashMap<>();
+      for (Map.Entry<String, long[]> e : WeightLayout.of(config).entrySet()) {
+        Tensor t = tensors.get(e.getKey());
+        if (t == null && e.getKey().equals("lm_head.weight")) {
+          throw new IllegalArgumentException(
+              "weights have no lm_head.weight but config.json says tie_word_embeddings is false");
+        }
+        if (t == null) {
+          throw new IllegalArgumentException("weights have no tensor " + e.getKey());
+        }
+        if (!Arrays.equals(t.shape(), e.getValue())) {
+          throw new IllegalArgumentException(
+              "tensor "
+                  + e.getKey()
+                  + ": config.json implies shape "
+                  + Arrays.toString(e.getValue())
+                  + " but the weights have "
+                  + Arrays.toString(t.shape()));
+        }
+        NDArray a = manager.create(t.data(), new Shape(t.shape()));
+        NDScope.unregister(a); // parameters live as long as the model
+        a.setName(e.getKey());
+        params.put(e.getKey(), a);
+      }
+      return new Qwen2Model(config, manager, params);
+    } catch (RuntimeException e) {
+      manager.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Logits for new tokens.
+   *
+   * @param ids token ids [B, T] (int64)
+   * @param positions position of each token [B, T] (int64)
+   * @param bias additive attention mask [B, 1, T, S] (0 attend, -1e9 masked) over the S = cached +
+   *     T positions, or null when every token may attend to every earlier one
+   * @param cache where keys and values are kept between calls, or null
+   * @return logits [B, T, vocab]
+   */
+  public NDArray forward(NDArray ids, NDArray positions, NDArray bias, KvCache cache) {
+    return logits(hidden(ids, positions, bias, cache));
+  }
+
+  /** The final hidden states [B, T, D] (after the last norm); {@link #logits} maps them. */
+  public NDArray hidden(NDArray ids, NDArray positions, NDArray bias, KvCache cache) {
+    NDArray x = embedding.get(ids);
+    NDArray[] cosSin = rotary.cosSin(positions);
+    for (int i = 0; i < layers.size(); i++) {
+      x = layers.get(i).forward(x, cosSin, bias, cache == null ? null : cache.layer(i));
+    }
+    if (cache != null) {
+      cache.advance((int) ids.getShape().get(1));
+    }
+    return finalNorm.apply(x);
+  }
+
+  /** The LM head: logits [..., vocab] of final hidden states [..., D]. */
+  public NDArray logits(NDArray hidden) {
+    return hidden.matMul(lmHead.transpose());
+  }
+
+  public ModelConfig config() {
+    return config;
+  }
+
+  public NDManager manager() {
+    return manager;
+  }
+
+  /** Trainable parameters by HF name, in checkpoint order. */
+  public Map<String, NDArray> parameters() {
+    return parameters;
+  }
+
+  /** The weights as named fp32 tensors, for saving. */
+  public Map<String, Tensor> toTensors() {
+    Map<String, Tensor> out = new LinkedHashMap<>();
+    parameters.forEach(
+        (name, a) -> out.put(name, new Tensor(a.getShape().getShape(), a.toFloatArray())));
+    return out;
+  }
+
+  /** Copies every parameter value from {@code other} (same config), e.g. policy to reference. */
+  public void copyFrom(Qwen2Model other) {
+    parameters.forEach((name, a) -> a.set(other.parameters.get(name).toFloatArray()));
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+
+  private Linear linear(String prefix, boolean bias) {
+    return new Linear(
+        parameters.get(prefix + ".weight"), bias ? parameters.get(prefix + ".bias") : null);
+  }
+
+  private static double gaussian(SplittableRandom rng) {
+    // Box-Muller: deterministic and independent of the engine's own generator
+    double u1 = 1.0 - rng.nextDouble();
+    double u2 = rng.nextDouble();
+    return Math.sqrt(-2.0 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+  }
+}

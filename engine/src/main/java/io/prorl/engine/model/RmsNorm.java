@@ -1,0 +1,19 @@
+package io.prorl.engine.model;
+
+import ai.djl.ndarray.NDArray;
+
+/** RMSNorm: y = w * x / sqrt(mean(x^2 over the last axis) + eps). */
+final class RmsNorm {
+  private final NDArray weight;
+  private final float eps;
+
+  RmsNorm(NDArray weight, double eps) {
+    this.weight = weight;
+    this.eps = (float) eps;
+  }
+
+  NDArray apply(NDArray x) {
+    NDArray meanSquare = x.square().mean(new int[] {-1}, true);
+    return x.mul(meanSquare.add(eps).pow(-0.5f)).mul(weight);
+  }
+}
