@@ -1,0 +1,136 @@
+package io.prorl.engine.cli;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import io.prorl.engine.Devices;
+import io.prorl.engine.DjlEngine;
+import io.prorl.engine.defaults.EmbeddedDefault;
+import io.prorl.engine.io.HfModelDir;
+import io.prorl.engine.model.Qwen2Model;
+import io.prorl.engine.sampling.Generation;
+import io.prorl.engine.sampling.Sampler;
+import io.prorl.engine.sampling.SamplingParams;
+import io.prorl.engine.tokenizer.ChatTemplate;
+import io.prorl.engine.tokenizer.Tokenizer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Command line of the engine.
+ *
+ * <pre>
+ *   embedded-default --out DIR [--seed S]     write the embedded tiny policy as an HF directory
+ *   sample --model DIR --prompt TEXT [--n N] [--temperature T] [--top-p P] [--max-new-tokens M]
+ *          [--seed S] [--device cpu|gpu|auto]  sample from an HF directory, chat-formatted
+ *   smoke                                     engine check: load natives, write the embedded
+ *                                             default to a temporary folder, sample from it
+ * </pre>
+ */
+public final class EngineCli {
+  private EngineCli() {}
+
+  public static void main(String[] args) throws IOException {
+    if (args.length == 0) {
+      System.err.println("usage: embedded-default|sample|smoke ... (see EngineCli)");
+      System.exit(2);
+    }
+    Map<String, String> o = options(args);
+    try {
+      switch (args[0]) {
+        case "embedded-default" -> {
+          Path dir = EmbeddedDefault.write(Path.of(required(o, "out")), seed(o));
+          System.out.println("wrote the embedded default policy to " + dir);
+        }
+        case "sample" ->
+            sample(
+                Path.of(required(o, "model")),
+                required(o, "prompt"),
+                o,
+                Devices.resolve(o.getOrDefault("device", "cpu")));
+        case "smoke" -> smoke();
+        default -> throw new IllegalArgumentException("unknown command '" + args[0] + "'");
+      }
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      System.err.println("error: " + e.getMessage());
+      System.exit(2);
+    }
+  }
+
+  private static void smoke() throws IOException {
+    Engine engine = DjlEngine.pytorch();
+    System.out.println(
+        "engine "
+            + engine.getEngineName()
+            + " "
+            + engine.getVersion()
+            + ", GPUs: "
+            + engine.getGpuCount());
+    Path dir = Files.createTempDirectory("prorl-smoke");
+    EmbeddedDefault.write(dir, 1);
+    Map<String, String> o = new LinkedHashMap<>();
+    o.put("n", "2");
+    o.put("max-new-tokens", "16");
+    sample(dir, "Compute 2 + 3.", o, Device.cpu());
+    System.out.println("smoke: ok");
+  }
+
+  private static void sample(Path dir, String prompt, Map<String, String> o, Device device)
+      throws IOException {
+    try (Qwen2Model model = HfModelDir.load(dir, device);
+        Tokenizer tokenizer = Tokenizer.load(dir.resolve(HfModelDir.TOKENIZER))) {
+      int n = Integer.parseInt(o.getOrDefault("n", "1"));
+      SamplingParams params =
+          new SamplingParams(
+              Double.parseDouble(o.getOrDefault("temperature", "1.0")),
+              Double.parseDouble(o.getOrDefault("top-p", "1.0")),
+              0,
+              Integer.parseInt(o.getOrDefault("max-new-tokens", "64")),
+              List.of(ChatTemplate.IM_END),
+              seed(o));
+      List<int[]> prompts = new ArrayList<>();
+      int[] ids = tokenizer.encode(ChatTemplate.userTurn(prompt));
+      for (int i = 0; i < n; i++) {
+        prompts.add(ids);
+      }
+      long start = System.nanoTime();
+      List<Generation> out = new Sampler(model, tokenizer).generate(prompts, params);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      int tokens = 0;
+      for (Generation g : out) {
+        tokens += g.tokens().length;
+        System.out.printf("[%s, %d tokens] %s%n", g.finishReason(), g.tokens().length, g.text());
+      }
+      System.out.printf(
+          "%d parameters, %d tokens in %.2f s (%.0f tokens/s)%n",
+          model.config().parameterCount(), tokens, seconds, tokens / seconds);
+    }
+  }
+
+  private static long seed(Map<String, String> o) {
+    return Long.parseLong(o.getOrDefault("seed", "0"));
+  }
+
+  private static Map<String, String> options(String[] args) {
+    Map<String, String> o = new LinkedHashMap<>();
+    for (int i = 1; i < args.length; i++) {
+      if (!args[i].startsWith("--") || i + 1 >= args.length) {
+        throw new IllegalArgumentException("expected --name value, got '" + args[i] + "'");
+      }
+      o.put(args[i].substring(2), args[++i]);
+    }
+    return o;
+  }
+
+  private static String required(Map<String, String> o, String key) {
+    String v = o.get(key);
+    if (v == null) {
+      throw new IllegalArgumentException("--" + key + " is required");
+    }
+    return v;
+  }
+}

@@ -1,0 +1,81 @@
+package io.prorl.engine.defaults;
+
+import ai.djl.Device;
+import io.prorl.engine.io.HfModelDir;
+import io.prorl.engine.model.ModelConfig;
+import io.prorl.engine.model.Qwen2Model;
+import io.prorl.engine.tokenizer.BpeTrainer;
+import io.prorl.engine.tokenizer.ChatTemplate;
+import io.prorl.engine.tokenizer.Tokenizer;
+import io.prorl.tasks.Problem;
+import io.prorl.tasks.TaskFamilies;
+import io.prorl.tasks.TaskFamily;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The policy the project makes itself for tests and the quickstart: a byte-level BPE tokenizer of
+ * 1,024 tokens trained on the task families' prompts and worked solutions, and a Qwen2-shaped model
+ * of about 1.3M parameters (d 160, 4 layers, 4 heads sharing 2 kv heads, SwiGLU 448, tied
+ * embeddings) that trains at a useful speed on 2 CPU cores. Everything is derived from seeds, so
+ * the same seed writes the same directory.
+ */
+public final class EmbeddedDefault {
+  public static final int VOCAB_SIZE = 1024;
+  public static final List<String> SPECIAL_TOKENS =
+      List.of(ChatTemplate.END_OF_TEXT, ChatTemplate.IM_START, ChatTemplate.IM_END);
+  private static final int CORPUS_PROBLEMS_PER_FAMILY = 150;
+  private static final long CORPUS_SEED = 20250530L;
+
+  private EmbeddedDefault() {}
+
+  /** The tokenizer.json text: trained on generated problems of every family. */
+  public static String tokenizerJson() {
+    TaskFamilies families = TaskFamilies.builtIn();
+    List<String> corpus = new ArrayList<>();
+    for (TaskFamily f : families.all()) {
+      for (Problem p :
+          families.generate(f.name(), Map.of(), CORPUS_SEED, CORPUS_PROBLEMS_PER_FAMILY)) {
+        corpus.add(ChatTemplate.userTurn(p.prompt()));
+        corpus.add(p.solution() + ChatTemplate.IM_END);
+      }
+    }
+    return BpeTrainer.train(corpus, VOCAB_SIZE, SPECIAL_TOKENS);
+  }
+
+  /** The model shape; {@code <|im_end|>} (the last special token) ends a response. */
+  public static ModelConfig config() {
+    int imEnd = VOCAB_SIZE - 1;
+    return new ModelConfig(
+        VOCAB_SIZE, 160, 4, 4, 2, 448, 10000.0, 1e-6, true, 1024, -1, List.of(imEnd));
+  }
+
+  /**
+   * Writes config.json, tokenizer.json and freshly initialised weights to {@code dir}.
+   *
+   * @return {@code dir}
+   */
+  public static Path write(Path dir, long seed) throws IOException {
+    Files.createDirectories(dir);
+    Path tokenizerFile = dir.resolve(HfModelDir.TOKENIZER);
+    Files.writeString(tokenizerFile, tokenizerJson());
+    try (Tokenizer tokenizer = Tokenizer.load(tokenizerFile)) {
+      int imEnd = tokenizer.tokenId(ChatTemplate.IM_END);
+      if (imEnd != config().eosTokenIds().get(0)) {
+        throw new IllegalStateException(
+            "embedded tokenizer puts <|im_end|> at "
+                + imEnd
+                + ", config expects "
+                + config().eosTokenIds());
+      }
+    }
+    try (Qwen2Model model = Qwen2Model.initialize(config(), seed, Device.cpu())) {
+      HfModelDir.save(model, tokenizerFile, dir);
+    }
+    return dir;
+  }
+}
