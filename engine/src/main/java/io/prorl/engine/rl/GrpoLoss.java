@@ -1,0 +1,104 @@
+package io.prorl.engine.rl;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+
+/**
+ * The ProRL objective on one mini-batch: DAPO's clipped surrogate with decoupled clip ranges, plus
+ * beta times the k3 estimate of KL(pi_theta || pi_ref), minus an optional entropy bonus. Inputs are
+ * [B, T] per-token tensors over response tokens; {@code mask} is 1 for tokens that count (prompt
+ * and padding never appear; truncated responses may be masked out by the caller).
+ *
+ * <pre>
+ *   ratio_{i,t} = exp(logp_theta(o_{i,t}) - logp_old(o_{i,t}))
+ *   L_clip = - agg( min(ratio * A_i, clip(ratio, 1 - eps_low, 1 + eps_high) * A_i) )
+ *   KL_{i,t} (k3) = exp(logp_ref - logp_theta) - (logp_ref - logp_theta) - 1
+ *   L = L_clip + beta * agg(KL) - entropyCoef * agg(entropy)
+ *
+ *   agg = TOKEN:    sum_i sum_t x_{i,t} / sum_i |o_i|
+ *         SEQUENCE: mean_i ( sum_t x_{i,t} / |o_i| )
+ * </pre>
+ */
+public final class GrpoLoss {
+  private final LossConfig config;
+
+  public GrpoLoss(LossConfig config) {
+    this.config = config;
+  }
+
+  /**
+   * @param loss the scalar to minimise (carries the gradient of {@code logp})
+   * @param clipFractionLow share of tokens where the lower clip binds (A < 0, ratio < 1 - eps_low)
+   * @param clipFractionHigh share of tokens where the upper clip binds (A > 0, ratio > 1 +
+   *     eps_high)
+   * @param ratioMean mean ratio over counted tokens
+   * @param kl mean k3 KL over counted tokens (0 when klCoef is 0)
+   */
+  public record Result(
+      NDArray loss, double clipFractionLow, double clipFractionHigh, double ratioMean, double kl) {}
+
+  /**
+   * @param logp log-probs under the policy being trained [B, T] (with gradient)
+   * @param oldLogp log-probs under the policy that sampled [B, T]
+   * @param refLogp log-probs under the reference [B, T], or null when klCoef is 0
+   * @param advantages one advantage per response [B]
+   * @param mask [B, T] 1 for counted tokens
+   * @param entropy per-token entropy [B, T], or null when entropyCoef is 0
+   */
+  public Result compute(
+      NDArray logp,
+      NDArray oldLogp,
+      NDArray refLogp,
+      NDArray advantages,
+      NDArray mask,
+      NDArray entropy) {
+    NDArray a = advantages.reshape(-1, 1);
+    NDArray ratio = logp.sub(oldLogp.stopGradient()).exp();
+    NDArray surrogate = ratio.mul(a);
+    NDArray clipped = ratio.clip(1 - config.epsLow(), 1 + config.epsHigh()).mul(a);
+    NDArray loss = aggregate(NDArrays.minimum(surrogate, clipped).neg(), mask);
+
+    double kl = 0;
+    if (config.klCoef() > 0) {
+      if (refLogp == null) {
+        throw new IllegalArgumentException("klCoef > 0 needs the reference log-probs");
+      }
+      NDArray delta = refLogp.stopGradient().sub(logp);
+      NDArray k3 = delta.exp().sub(delta).sub(1f);
+      loss = loss.add(aggregate(k3, mask).mul((float) config.klCoef()));
+      kl = maskedMean(k3, mask);
+    }
+    if (config.entropyCoef() > 0) {
+      if (entropy == null) {
+        throw new IllegalArgumentException("entropyCoef > 0 needs the per-token entropy");
+      }
+      loss = loss.sub(aggregate(entropy, mask).mul((float) config.entropyCoef()));
+    }
+    NDArray r = ratio.stopGradient();
+    NDArray negative = a.lt(0f).toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+    NDArray positive = a.gt(0f).toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+    NDArray low =
+        r.lt((float) (1 - config.epsLow()))
+            .toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
+            .mul(negative);
+    NDArray high =
+        r.gt((float) (1 + config.epsHigh()))
+            .toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
+            .mul(positive);
+    return new Result(loss, maskedMean(low, mask), maskedMean(high, mask), maskedMean(r, mask), kl);
+  }
+
+  private NDArray aggregate(NDArray perToken, NDArray mask) {
+    NDArray masked = perToken.mul(mask);
+    if (config.aggregation() == LossConfig.Aggregation.TOKEN) {
+      return masked.sum().div(mask.sum().maximum(1f));
+    }
+    NDArray lengths = mask.sum(new int[] {1}).maximum(1f);
+    return masked.sum(new int[] {1}).div(lengths).mean();
+  }
+
+  private static double maskedMean(NDArray x, NDArray mask) {
+    NDArray d = x.stopGradient();
+    return d.mul(mask).sum().getFloat() / Math.max(1f, mask.sum().getFloat());
+  }
+}

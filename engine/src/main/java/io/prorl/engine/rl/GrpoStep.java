@@ -1,0 +1,264 @@
+package io.prorl.engine.rl;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import io.prorl.engine.model.Qwen2Model;
+import io.prorl.engine.optim.AdamW;
+import io.prorl.engine.optim.GradientClipping;
+import io.prorl.engine.sampling.FinishReason;
+import io.prorl.engine.sampling.Generation;
+import io.prorl.engine.scoring.SequenceScorer;
+import io.prorl.tasks.Reward;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One ProRL step: dynamic sampling fills the batch with mixed groups, group advantages are
+ * computed, the reference scores the responses (when klCoef > 0), and the batch is split into
+ * {@code updatesPerStep} mini-batches, each one a clipped-surrogate + KL update with global-norm
+ * clipping and AdamW. The sampler's log-probs are the "old" log-probs: for the first mini-batch the
+ * ratio is 1, for the later ones the clipping is active.
+ */
+public final class GrpoStep {
+  private final Qwen2Model policy;
+  private final Qwen2Model reference;
+  private final TrainerConfig config;
+  private final DynamicSampler sampler;
+  private final AdamW optimizer;
+  private final TrainingListener listener;
+
+  /**
+   * @param reference the frozen reference policy, or null when klCoef is 0
+   * @param rollouts produces groups (a {@link RolloutGenerator} over {@code policy})
+   */
+  public GrpoStep(
+      Qwen2Model policy,
+      Qwen2Model reference,
+      DynamicSampler.RolloutSource rollouts,
+      TrainerConfig config,
+      AdamW optimizer,
+      TrainingListener listener) {
+    if (config.loss().klCoef() > 0 && reference == null) {
+      throw new IllegalArgumentException("klCoef > 0 needs a reference policy");
+    }
+    this.policy = policy;
+    this.reference = reference;
+    this.config = config;
+    this.sampler = new DynamicSampler(rollouts, config.maxSamplingRounds());
+    this.optimizer = optimizer;
+    this.listener = listener;
+  }
+
+  /** Runs step {@code step} (from 1) of the phase on the next prompts of {@code prompts}. */
+  public StepMetrics run(ProblemStream prompts, int step, long seed) {
+    long start = System.nanoTime();
+    DynamicSampler.Batch batch = sampler.fill(prompts, config.promptsPerStep(), seed);
+    long sampled = System.nanoTime();
+    if (batch.budgetExhausted()) {
+      listener.onWarning(
+          String.format(
+              "step %d: dynamic sampling kept %d of %d wanted mixed groups after %d rounds;"
+                  + " training on those",
+              step, batch.kept().size(), config.promptsPerStep(), batch.rounds()));
+    }
+    List<Sample> samples = samples(batch.kept());
+    float[][] refLogp = referenceLogprobs(samples);
+    double lr = config.learningRateAt(step - 1);
+    Update totals = new Update();
+    int perUpdate =
+        Math.max(1, (samples.size() + config.updatesPerStep() - 1) / config.updatesPerStep());
+    for (int from = 0; from < samples.size(); from += perUpdate) {
+      int to = Math.min(samples.size(), from + perUpdate);
+      update(
+          samples.subList(from, to), refLogp == null ? null : slice(refLogp, from, to), lr, totals);
+    }
+    long done = System.nanoTime();
+    return metrics(step, batch, samples, totals, lr, start, sampled, done);
+  }
+
+  /** One response to train on. */
+  private record Sample(int[] prompt, Generation response, double advantage, boolean counted) {}
+
+  private List<Sample> samples(List<RolloutGroup> groups) {
+    List<Sample> out = new ArrayList<>();
+    for (RolloutGroup g : groups) {
+      double[] advantages = GroupAdvantages.of(g.rewardValues(), config.scaleAdvantagesByStd());
+      for (int i = 0; i < g.responses().size(); i++) {
+        Generation r = g.responses().get(i);
+        boolean truncated = r.finishReason() == FinishReason.LENGTH;
+        boolean counted = r.tokens().length > 0 && !(truncated && config.maskTruncated());
+        out.add(new Sample(g.prompt(), r, advantages[i], counted));
+      }
+    }
+    return out;
+  }
+
+  private float[][] referenceLogprobs(List<Sample> samples) {
+    if (config.loss().klCoef() == 0 || samples.isEmpty()) {
+      return null;
+    }
+    return new SequenceScorer(reference)
+        .logprobs(
+            prompts(samples),
+            responses(samples),
+            config.sampling().temperature() == 0 ? 1.0 : config.sampling().temperature());
+  }
+
+  /** Running sums over the mini-batches of a step. */
+  private static final class Update {
+    double lossSum;
+    double entropySum;
+    double klSum;
+    double clipLowSum;
+    double clipHighSum;
+    double ratioSum;
+    double gradNorm;
+    int updates;
+    long tokens;
+  }
+
+  private void update(List<Sample> batch, float[][] refLogp, double lr, Update totals) {
+    if (batch.stream().noneMatch(Sample::counted)) {
+      return;
+    }
+    double temperature =
+        config.sampling().temperature() == 0 ? 1.0 : config.sampling().temperature();
+    try (NDManager m = policy.manager().newSubManager();
+        NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      int b = batch.size();
+      int r = batch.stream().mapToInt(s -> s.response().tokens().length).max().orElse(1);
+      r = Math.max(r, 1);
+      float[] old = new float[b * r];
+      float[] ref = refLogp == null ? null : new float[b * r];
+      float[] counted = new float[b * r];
+      float[] advantages = new float[b];
+      for (int i = 0; i < b; i++) {
+        Sample s = batch.get(i);
+        advantages[i] = (float) s.advantage();
+        float[] lp = s.response().logprobs();
+        for (int t = 0; t < lp.length; t++) {
+          old[i * r + t] = lp[t];
+          counted[i * r + t] = s.counted() ? 1f : 0f;
+          if (ref != null) {
+            ref[i * r + t] = refLogp[i][t];
+          }
+        }
+      }
+      GrpoLoss.Result result;
+      NDArray entropyMean;
+      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        gc.zeroGradients();
+        SequenceScorer.Scored scored =
+            new SequenceScorer(policy).score(m, prompts(batch), responses(batch), temperature);
+        NDArray mask = scored.mask().mul(m.create(counted, new Shape(b, r)));
+        result =
+            new GrpoLoss(config.loss())
+                .compute(
+                    scored.logprobs(),
+                    m.create(old, new Shape(b, r)),
+                    ref == null ? null : m.create(ref, new Shape(b, r)),
+                    m.create(advantages),
+                    mask,
+                    scored.entropy());
+        float loss = result.loss().getFloat();
+        if (!Float.isFinite(loss)) {
+          throw new NonFiniteLossException("loss is " + loss + "; the update was not applied");
+        }
+        gc.backward(result.loss());
+        entropyMean = scored.entropy().stopGradient().mul(mask).sum().div(mask.sum().maximum(1f));
+        totals.lossSum += loss;
+      }
+      Map<String, NDArray> grads = new HashMap<>();
+      policy.parameters().forEach((name, p) -> grads.put(name, p.getGradient()));
+      totals.gradNorm = GradientClipping.clipGlobalNorm(grads.values(), config.maxGradNorm());
+      optimizer.update(policy.parameters(), grads, lr);
+      totals.entropySum += entropyMean.getFloat();
+      totals.klSum += result.kl();
+      totals.clipLowSum += result.clipFractionLow();
+      totals.clipHighSum += result.clipFractionHigh();
+      totals.ratioSum += result.ratioMean();
+      totals.updates++;
+      for (Sample s : batch) {
+        totals.tokens += s.response().tokens().length;
+      }
+    }
+  }
+
+  private StepMetrics metrics(
+      int step,
+      DynamicSampler.Batch batch,
+      List<Sample> samples,
+      Update u,
+      double lr,
+      long start,
+      long sampled,
+      long done) {
+    List<Double> rewards = new ArrayList<>();
+    int correct = 0;
+    long lengthSum = 0;
+    int lengthMax = 0;
+    int truncated = 0;
+    int responses = 0;
+    for (RolloutGroup g : batch.allGroups()) {
+      for (int i = 0; i < g.responses().size(); i++) {
+        Reward r = g.rewards().get(i);
+        rewards.add(r.value());
+        correct += r.correct() ? 1 : 0;
+        int len = g.responses().get(i).tokens().length;
+        lengthSum += len;
+        lengthMax = Math.max(lengthMax, len);
+        truncated += g.responses().get(i).finishReason() == FinishReason.LENGTH ? 1 : 0;
+        responses++;
+      }
+    }
+    double mean = rewards.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+    double var = rewards.stream().mapToDouble(x -> (x - mean) * (x - mean)).average().orElse(0);
+    int n = Math.max(1, u.updates);
+    double rolloutSeconds = (sampled - start) / 1e9;
+    double updateSeconds = (done - sampled) / 1e9;
+    return new StepMetrics(
+        step,
+        mean,
+        Math.sqrt(var),
+        responses == 0 ? 0 : (double) correct / responses,
+        batch.keptFraction(),
+        batch.rounds(),
+        responses == 0 ? 0 : (double) lengthSum / responses,
+        lengthMax,
+        responses == 0 ? 0 : (double) truncated / responses,
+        u.entropySum / n,
+        u.klSum / n,
+        u.clipLowSum / n,
+        u.clipHighSum / n,
+        u.updates == 0 ? 1.0 : u.ratioSum / n,
+        u.gradNorm,
+        lr,
+        u.lossSum / n,
+        rolloutSeconds > 0 ? lengthSum / rolloutSeconds : 0,
+        updateSeconds > 0 ? u.tokens / updateSeconds : 0,
+        (done - start) / 1e9);
+  }
+
+  private static List<int[]> prompts(List<Sample> samples) {
+    return samples.stream().map(Sample::prompt).toList();
+  }
+
+  private static List<int[]> responses(List<Sample> samples) {
+    return samples.stream()
+        .map(s -> s.response().tokens().length == 0 ? new int[0] : s.response().tokens())
+        .toList();
+  }
+
+  private static float[][] slice(float[][] rows, int from, int to) {
+    float[][] out = new float[to - from][];
+    System.arraycopy(rows, from, out, 0, to - from);
+    return out;
+  }
+}

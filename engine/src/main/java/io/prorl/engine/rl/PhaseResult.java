@@ -1,0 +1,32 @@
+package io.prorl.engine.rl;
+
+import java.util.List;
+
+/**
+ * How a phase ended.
+ *
+ * @param stopReason why it stopped
+ * @param resetRecommended whether the next phase should start with a reference reset (ProRL resets
+ *     when validation stalls or KL runs away; a step or time limit says nothing either way)
+ * @param steps RL steps done
+ * @param history the metrics of every step
+ * @param validations validation pass@1 after each validation point, in order
+ * @param bestValidation the best validation pass@1 seen (NaN without validation)
+ */
+public record PhaseResult(
+    StopReason stopReason,
+    boolean resetRecommended,
+    int steps,
+    List<StepMetrics> history,
+    List<Double> validations,
+    double bestValidation) {
+
+  /** Why a phase stopped. */
+  public enum StopReason {
+    MAX_STEPS,
+    MAX_DURATION,
+    PLATEAU,
+    KL_LIMIT,
+    NON_FINITE_LOSS
+  }
+}

@@ -1,0 +1,47 @@
+package io.prorl.engine.rl;
+
+/**
+ * What one RL step logs (the list at the end of PRORL.md).
+ *
+ * @param step step number within the phase, from 1
+ * @param rewardMean mean reward over every sampled response
+ * @param rewardStd its standard deviation
+ * @param accuracy share of sampled responses with full credit
+ * @param keptFraction share of sampled groups kept by dynamic sampling
+ * @param samplingRounds dynamic-sampling rounds used
+ * @param responseLengthMean mean response length in tokens
+ * @param responseLengthMax longest response
+ * @param truncationRate share of responses cut at maxNewTokens
+ * @param entropy mean per-token entropy of the policy on the trained tokens
+ * @param kl mean k3 KL to the reference on the trained tokens
+ * @param clipFractionLow share of tokens where the lower clip bound binds
+ * @param clipFractionHigh share of tokens where the upper clip bound binds
+ * @param ratioMean mean importance ratio
+ * @param gradNorm global gradient norm before clipping (last mini-batch)
+ * @param learningRate learning rate used
+ * @param loss loss of the last mini-batch
+ * @param rolloutTokensPerSecond response tokens sampled per second
+ * @param updateTokensPerSecond response tokens trained per second (all mini-batches)
+ * @param wallSeconds time of the whole step
+ */
+public record StepMetrics(
+    int step,
+    double rewardMean,
+    double rewardStd,
+    double accuracy,
+    double keptFraction,
+    int samplingRounds,
+    double responseLengthMean,
+    int responseLengthMax,
+    double truncationRate,
+    double entropy,
+    double kl,
+    double clipFractionLow,
+    double clipFractionHigh,
+    double ratioMean,
+    double gradNorm,
+    double learningRate,
+    double loss,
+    double rolloutTokensPerSecond,
+    double updateTokensPerSecond,
+    double wallSeconds) {}

@@ -1,0 +1,11 @@
+package io.prorl.engine.rl;
+
+/** Receives what the trainer reports; Kestra tasks and MLflow subscribe through this. */
+public interface TrainingListener {
+  void onStep(StepMetrics metrics);
+
+  /** Something went less well than asked (e.g. dynamic sampling ran out of budget). */
+  default void onWarning(String message) {}
+
+  TrainingListener NONE = metrics -> {};
+}
