@@ -177,6 +177,30 @@ public final class Qwen2Model implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Overwrites every parameter in place with the named tensors (e.g. from a checkpoint).
+   *
+   * @throws IllegalArgumentException naming a missing tensor or a shape mismatch
+   */
+  public void setWeights(Map<String, Tensor> tensors) {
+    parameters.forEach((name, a) -> {
+      Tensor t = tensors.get(name);
+      if (t == null) {
+        throw new IllegalArgumentException("weights have no tensor " + name);
+      }
+      if (!Arrays.equals(t.shape(), a.getShape().getShape())) {
+        throw new IllegalArgumentException(
+            "tensor "
+                + name
+                + ": expected shape "
+                + a.getShape()
+                + ", found "
+                + Arrays.toString(t.shape()));
+      }
+      a.set(t.data());
+    });
+  }
+
   /** Copies every parameter value from {@code other} (same config), e.g. policy to reference. */
   public void copyFrom(Qwen2Model other) {
     parameters.forEach((name, a) -> a.set(other.parameters.get(name).toFloatArray()));

@@ -1,0 +1,88 @@
+package io.prorl.engine.checkpoint;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * A checkpoint store on a local or mounted file system. Files are copied to a temporary name and
+ * moved into place, so a reader never sees half a file.
+ */
+public final class FileCheckpointStore implements CheckpointStore {
+  private final Path root;
+
+  public FileCheckpointStore(Path root) {
+    this.root = root.toAbsolutePath().normalize();
+  }
+
+  /** A store for a {@code file:} URI or a plain path. */
+  public static FileCheckpointStore of(String uriOrPath) {
+    return new FileCheckpointStore(
+        uriOrPath.startsWith("file:") ? Path.of(URI.create(uriOrPath)) : Path.of(uriOrPath));
+  }
+
+  @Override
+  public void put(String key, Path source) throws IOException {
+    Path target = resolve(key);
+    Files.createDirectories(target.getParent());
+    Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+    Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING);
+    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  @Override
+  public InputStream get(String key) throws IOException {
+    Path p = resolve(key);
+    if (!Files.isRegularFile(p)) {
+      throw new NoSuchFileException(uri(key).toString());
+    }
+    return Files.newInputStream(p);
+  }
+
+  @Override
+  public boolean exists(String key) {
+    return Files.isRegularFile(resolve(key));
+  }
+
+  @Override
+  public List<String> list(String prefix) throws IOException {
+    List<String> out = new ArrayList<>();
+    if (!Files.isDirectory(root)) {
+      return out;
+    }
+    try (Stream<Path> files = Files.walk(root)) {
+      files
+          .filter(Files::isRegularFile)
+          .map(p -> root.relativize(p).toString().replace('\\', '/'))
+          .filter(k -> k.startsWith(prefix) && !k.endsWith(".tmp"))
+          .sorted()
+          .forEach(out::add);
+    }
+    return out;
+  }
+
+  @Override
+  public void delete(String key) throws IOException {
+    Files.deleteIfExists(resolve(key));
+  }
+
+  @Override
+  public URI uri(String key) {
+    return resolve(key).toUri();
+  }
+
+  private Path resolve(String key) {
+    Path p = root.resolve(key).normalize();
+    if (!p.startsWith(root)) {
+      throw new IllegalArgumentException("checkpoint key escapes the store root: " + key);
+    }
+    return p;
+  }
+}
