@@ -18,8 +18,14 @@ import ai.djl.ndarray.NDArrays;
  *   agg = TOKEN:    sum_i sum_t x_{i,t} / sum_i |o_i|
  *         SEQUENCE: mean_i ( sum_t x_{i,t} / |o_i| )
  * </pre>
+ *
+ * As in verl, both log-ratios are clamped to [-20, 20] before exp and the k3 term to [-10, 10], so
+ * a token the policy has driven to near-zero probability cannot make the loss infinite.
  */
 public final class GrpoLoss {
+  static final float LOG_RATIO_LIMIT = 20f;
+  static final float K3_LIMIT = 10f;
+
   private final LossConfig config;
 
   public GrpoLoss(LossConfig config) {
@@ -53,7 +59,7 @@ public final class GrpoLoss {
       NDArray mask,
       NDArray entropy) {
     NDArray a = advantages.reshape(-1, 1);
-    NDArray ratio = logp.sub(oldLogp.stopGradient()).exp();
+    NDArray ratio = logp.sub(oldLogp.stopGradient()).clip(-LOG_RATIO_LIMIT, LOG_RATIO_LIMIT).exp();
     NDArray surrogate = ratio.mul(a);
     NDArray clipped = ratio.clip(1 - config.epsLow(), 1 + config.epsHigh()).mul(a);
     NDArray loss = aggregate(NDArrays.minimum(surrogate, clipped).neg(), mask);
@@ -63,8 +69,8 @@ public final class GrpoLoss {
       if (refLogp == null) {
         throw new IllegalArgumentException("klCoef > 0 needs the reference log-probs");
       }
-      NDArray delta = refLogp.stopGradient().sub(logp);
-      NDArray k3 = delta.exp().sub(delta).sub(1f);
+      NDArray delta = refLogp.stopGradient().sub(logp).clip(-LOG_RATIO_LIMIT, LOG_RATIO_LIMIT);
+      NDArray k3 = delta.exp().sub(delta).sub(1f).clip(-K3_LIMIT, K3_LIMIT);
       loss = loss.add(aggregate(k3, mask).mul((float) config.klCoef()));
       kl = maskedMean(k3, mask);
     }

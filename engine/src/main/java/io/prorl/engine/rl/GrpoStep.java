@@ -178,6 +178,10 @@ public final class GrpoStep {
       Map<String, NDArray> grads = new HashMap<>();
       policy.parameters().forEach((name, p) -> grads.put(name, p.getGradient()));
       totals.gradNorm = GradientClipping.clipGlobalNorm(grads.values(), config.maxGradNorm());
+      if (!Double.isFinite(totals.gradNorm)) {
+        throw new NonFiniteLossException(
+            "gradient norm is " + totals.gradNorm + "; the update was not applied");
+      }
       optimizer.update(policy.parameters(), grads, lr);
       totals.entropySum += entropyMean.getFloat();
       totals.klSum += result.kl();

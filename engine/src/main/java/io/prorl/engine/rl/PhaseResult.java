@@ -12,6 +12,8 @@ import java.util.List;
  * @param history the metrics of every step
  * @param validations validation pass@1 after each validation point, in order
  * @param bestValidation the best validation pass@1 seen (NaN without validation)
+ * @param checkpoint URI of the phase-end checkpoint, or null when none was written
+ * @param resumedFromStep the step a resumed phase continued after (0 when it started fresh)
  */
 public record PhaseResult(
     StopReason stopReason,
@@ -19,7 +21,9 @@ public record PhaseResult(
     int steps,
     List<StepMetrics> history,
     List<Double> validations,
-    double bestValidation) {
+    double bestValidation,
+    String checkpoint,
+    int resumedFromStep) {
 
   /** Why a phase stopped. */
   public enum StopReason {

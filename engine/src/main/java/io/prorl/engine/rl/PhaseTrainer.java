@@ -1,10 +1,16 @@
 package io.prorl.engine.rl;
 
 import ai.djl.ndarray.NDManager;
+import io.prorl.engine.checkpoint.CheckpointId;
+import io.prorl.engine.checkpoint.Checkpointer;
+import io.prorl.engine.checkpoint.TrainerState;
 import io.prorl.engine.model.Qwen2Model;
 import io.prorl.engine.optim.AdamW;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -12,6 +18,11 @@ import java.util.function.ToDoubleFunction;
  * copy of the incoming policy and the optimizer is new (zero moments): that is the hard reset.
  * Steps run until a limit, a validation plateau or a KL runaway; the result says why and whether
  * the next phase should reset. Running phases back to back is ProRL.
+ *
+ * <p>With a {@link CheckpointPlan} the phase writes its starting policy (step 0, the reference), a
+ * resume point every N steps and its end; started again with the same run and phase it resumes from
+ * the newest complete checkpoint (policy, optimizer moments, data cursor, validation history, and
+ * the reference from step 0, never the resumed policy), so steps s+1.. repeat exactly.
  */
 public final class PhaseTrainer {
   private final TrainerConfig config;
@@ -24,13 +35,7 @@ public final class PhaseTrainer {
     this.optimizerConfig = new AdamW.Config(0.9, 0.999, 1e-8, config.weightDecay());
   }
 
-  /**
-   * @param policy trained in place
-   * @param rollouts builds a rollout source over the policy (usually a {@link RolloutGenerator})
-   * @param prompts the training prompts, continuing where the last phase left them
-   * @param validation pass@1 of a policy on the validation set, or null for none
-   * @param seed makes every draw of the phase reproducible
-   */
+  /** A phase without checkpoints. */
   public PhaseResult run(
       Qwen2Model policy,
       DynamicSampler.RolloutSource rollouts,
@@ -38,59 +43,231 @@ public final class PhaseTrainer {
       ToDoubleFunction<Qwen2Model> validation,
       TrainingListener listener,
       long seed) {
-    long start = System.nanoTime();
+    return run(policy, rollouts, prompts, validation, listener, seed, null);
+  }
+
+  /**
+   * @param policy trained in place (and overwritten by the checkpoint when resuming)
+   * @param rollouts builds rollout groups over the policy (usually a {@link RolloutGenerator})
+   * @param prompts the training prompts, continuing where the last phase left them
+   * @param validation pass@1 of a policy on the validation set, or null for none
+   * @param seed makes every draw of the phase reproducible
+   * @param plan checkpointing and resume, or null for none
+   */
+  public PhaseResult run(
+      Qwen2Model policy,
+      DynamicSampler.RolloutSource rollouts,
+      ProblemStream prompts,
+      ToDoubleFunction<Qwen2Model> validation,
+      TrainingListener listener,
+      long seed,
+      CheckpointPlan plan) {
+    try {
+      return train(policy, rollouts, prompts, validation, listener, seed, plan);
+    } catch (IOException e) {
+      throw new UncheckedIOException("checkpoint I/O failed: " + e.getMessage(), e);
+    }
+  }
+
+  private PhaseResult train(
+      Qwen2Model policy,
+      DynamicSampler.RolloutSource rollouts,
+      ProblemStream prompts,
+      ToDoubleFunction<Qwen2Model> validation,
+      TrainingListener listener,
+      long seed,
+      CheckpointPlan plan)
+      throws IOException {
     List<StepMetrics> history = new ArrayList<>();
     List<Double> validations = new ArrayList<>();
-    double best = Double.NaN;
-    int sinceBest = 0;
-    PhaseResult.StopReason reason = PhaseResult.StopReason.MAX_STEPS;
-    policy.parameters().values().forEach(p -> p.setRequiresGradient(true));
-    // the ProRL reset: pi_ref := pi_theta, optimizer state re-initialised
-    try (Qwen2Model reference = config.loss().klCoef() > 0 ? frozenCopy(policy) : null;
-        NDManager optimizerMemory = policy.manager().newSubManager();
+    int firstStep = 1;
+    String referenceKey = null;
+    String lastCheckpoint = null;
+    Qwen2Model reference = null;
+    try (NDManager optimizerMemory = policy.manager().newSubManager();
         AdamW optimizer = new AdamW(optimizerConfig, optimizerMemory)) {
+      Optional<CheckpointId> latest =
+          plan == null
+              ? Optional.empty()
+              : plan.checkpointer().latestComplete(plan.runId(), plan.phase());
+      if (latest.isPresent()) {
+        Checkpointer.Loaded loaded = plan.checkpointer().load(latest.get());
+        TrainerState s = loaded.state();
+        policy.setWeights(loaded.weights());
+        lastCheckpoint = plan.checkpointer().store().uri(latest.get().prefix()).toString();
+        validations.addAll(s.validations());
+        if (s.stopReason() != null) {
+          listener.onWarning(
+              "phase " + plan.phase() + " already ended at step " + s.step() + "; nothing to do");
+          PhaseResult.StopReason done = PhaseResult.StopReason.valueOf(s.stopReason());
+          return result(done, s.step(), history, validations, lastCheckpoint, s.step());
+        }
+        optimizer.load(loaded.optimizerState(), s.optimizerSteps());
+        prompts.seek(s.dataEpoch(), s.dataOffset());
+        firstStep = s.step() + 1;
+        referenceKey = s.referenceKey();
+        if (config.loss().klCoef() > 0) {
+          CheckpointId refId = CheckpointId.parse(referenceKey);
+          reference =
+              Qwen2Model.fromTensors(
+                  policy.config(),
+                  plan.checkpointer().load(refId).weights(),
+                  policy.manager().getDevice());
+        }
+      } else {
+        // the ProRL reset: pi_ref := pi_theta, optimizer state re-initialised
+        if (plan != null) {
+          CheckpointId start = new CheckpointId(plan.runId(), plan.phase(), 0);
+          referenceKey = start.prefix();
+          lastCheckpoint =
+              write(
+                  plan,
+                  start,
+                  policy,
+                  null,
+                  state(plan, 0, seed, prompts, 0, referenceKey, validations, null));
+          listener.onCheckpoint(lastCheckpoint, 0);
+        }
+        reference = config.loss().klCoef() > 0 ? frozenCopy(policy) : null;
+      }
+      policy.parameters().values().forEach(p -> p.setRequiresGradient(true));
+      long start = System.nanoTime();
+      PhaseResult.StopReason reason = null;
+      int step = firstStep - 1;
       GrpoStep grpo = new GrpoStep(policy, reference, rollouts, config, optimizer, listener);
-      for (int step = 1; step <= limits.maxSteps(); step++) {
+      while (reason == null && step < limits.maxSteps()) {
+        step++;
         StepMetrics m;
         try {
           m = grpo.run(prompts, step, seed * 1_000_003L + step);
         } catch (NonFiniteLossException e) {
           listener.onWarning("step " + step + ": " + e.getMessage() + "; the phase stops");
           reason = PhaseResult.StopReason.NON_FINITE_LOSS;
+          step--;
           break;
         }
         history.add(m);
         listener.onStep(m);
-        if (limits.maxKl() > 0 && m.kl() > limits.maxKl()) {
-          reason = PhaseResult.StopReason.KL_LIMIT;
-          break;
-        }
-        if (validation != null
-            && limits.validateEvery() > 0
-            && step % limits.validateEvery() == 0) {
-          double v = validation.applyAsDouble(policy);
-          validations.add(v);
-          if (Double.isNaN(best) || v > best) {
-            best = v;
-            sinceBest = 0;
-          } else if (++sinceBest >= limits.patience() && limits.patience() > 0) {
-            reason = PhaseResult.StopReason.PLATEAU;
-            break;
-          }
-        }
-        if (limits.maxDuration() != null
-            && System.nanoTime() - start > limits.maxDuration().toNanos()
-            && step < limits.maxSteps()) {
-          reason = PhaseResult.StopReason.MAX_DURATION;
-          break;
+        reason = stopAfter(step, m, policy, validation, validations, start);
+        if (plan != null
+            && (reason != null || step == limits.maxSteps() || step % plan.everySteps() == 0)) {
+          String stop =
+              reason == null && step == limits.maxSteps()
+                  ? PhaseResult.StopReason.MAX_STEPS.name()
+                  : reason == null ? null : reason.name();
+          lastCheckpoint =
+              write(
+                  plan,
+                  new CheckpointId(plan.runId(), plan.phase(), step),
+                  policy,
+                  optimizer,
+                  state(
+                      plan,
+                      step,
+                      seed,
+                      prompts,
+                      optimizer.step(),
+                      referenceKey,
+                      validations,
+                      stop));
+          listener.onCheckpoint(lastCheckpoint, step);
         }
       }
+      return result(
+          reason == null ? PhaseResult.StopReason.MAX_STEPS : reason,
+          step,
+          history,
+          validations,
+          lastCheckpoint,
+          firstStep - 1);
     } finally {
       policy.parameters().values().forEach(p -> p.setRequiresGradient(false));
+      if (reference != null) {
+        reference.close();
+      }
     }
+  }
+
+  /** The stop condition met after {@code step}, or null to go on. */
+  private PhaseResult.StopReason stopAfter(
+      int step,
+      StepMetrics m,
+      Qwen2Model policy,
+      ToDoubleFunction<Qwen2Model> validation,
+      List<Double> validations,
+      long start) {
+    if (limits.maxKl() > 0 && m.kl() > limits.maxKl()) {
+      return PhaseResult.StopReason.KL_LIMIT;
+    }
+    if (validation != null && limits.validateEvery() > 0 && step % limits.validateEvery() == 0) {
+      validations.add(validation.applyAsDouble(policy));
+      if (limits.patience() > 0 && sinceBest(validations) >= limits.patience()) {
+        return PhaseResult.StopReason.PLATEAU;
+      }
+    }
+    if (limits.maxDuration() != null
+        && System.nanoTime() - start > limits.maxDuration().toNanos()
+        && step < limits.maxSteps()) {
+      return PhaseResult.StopReason.MAX_DURATION;
+    }
+    return null;
+  }
+
+  /** Validations since the last new best (the first validation is always a new best). */
+  private static int sinceBest(List<Double> validations) {
+    double best = Double.NEGATIVE_INFINITY;
+    int since = 0;
+    for (double v : validations) {
+      if (v > best) {
+        best = v;
+        since = 0;
+      } else {
+        since++;
+      }
+    }
+    return since;
+  }
+
+  private static PhaseResult result(
+      PhaseResult.StopReason reason,
+      int steps,
+      List<StepMetrics> history,
+      List<Double> validations,
+      String checkpoint,
+      int resumedFrom) {
     boolean reset =
         reason == PhaseResult.StopReason.PLATEAU || reason == PhaseResult.StopReason.KL_LIMIT;
-    return new PhaseResult(reason, reset, history.size(), history, validations, best);
+    double best = validations.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+    return new PhaseResult(
+        reason, reset, steps, history, validations, best, checkpoint, resumedFrom);
+  }
+
+  private static TrainerState state(
+      CheckpointPlan plan,
+      int step,
+      long seed,
+      ProblemStream prompts,
+      long optimizerSteps,
+      String referenceKey,
+      List<Double> validations,
+      String stopReason) {
+    int[] cursor = prompts.cursor();
+    return new TrainerState(
+        plan.phase(),
+        step,
+        seed,
+        cursor[0],
+        cursor[1],
+        optimizerSteps,
+        referenceKey,
+        validations,
+        stopReason);
+  }
+
+  private static String write(
+      CheckpointPlan plan, CheckpointId id, Qwen2Model policy, AdamW optimizer, TrainerState state)
+      throws IOException {
+    return plan.checkpointer().write(id, policy, optimizer, state);
   }
 
   private static Qwen2Model frozenCopy(Qwen2Model policy) {

@@ -7,5 +7,8 @@ public interface TrainingListener {
   /** Something went less well than asked (e.g. dynamic sampling ran out of budget). */
   default void onWarning(String message) {}
 
+  /** A checkpoint was written (its MANIFEST.json included). */
+  default void onCheckpoint(String uri, int step) {}
+
   TrainingListener NONE = metrics -> {};
 }

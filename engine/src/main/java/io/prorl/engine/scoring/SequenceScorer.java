@@ -2,6 +2,7 @@ package io.prorl.engine.scoring;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -92,7 +93,10 @@ public final class SequenceScorer {
 
   /** Log-probabilities without gradient, as Java arrays (one per response, its own length). */
   public float[][] logprobs(List<int[]> prompts, List<int[]> responses, double temperature) {
-    try (NDManager m = model.manager().newSubManager()) {
+    // the scope frees every intermediate, also those that ops attach to the model's own manager
+    try (NDManager m = model.manager().newSubManager();
+        NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
       Scored s = score(m, prompts, responses, temperature);
       float[] flat = s.logprobs().toType(DataType.FLOAT32, false).toFloatArray();
       int r = (int) s.logprobs().getShape().get(1);
