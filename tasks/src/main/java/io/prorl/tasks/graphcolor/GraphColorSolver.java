@@ -38,11 +38,7 @@ final class GraphColorSolver {
     json.append('}');
     String answer = json.toString();
     String work =
-        "Color the most constrained vertex first (most differently colored neighbours), giving it"
-            + " the lowest color no neighbour has, and backtrack when none is left.\n"
-            + "Every edge now joins two different colors.\n<answer>"
-            + answer
-            + "</answer>";
+        "Most constrained vertex first, lowest free color.\n<answer>" + answer + "</answer>";
     return new Solution(answer, work);
   }
 
