@@ -69,6 +69,7 @@ public final class GrpoStep {
     }
     List<Sample> samples = samples(batch.kept());
     float[][] refLogp = referenceLogprobs(samples);
+    long referenced = System.nanoTime();
     double lr = config.learningRateAt(step - 1);
     Update totals = new Update();
     int perUpdate =
@@ -79,7 +80,7 @@ public final class GrpoStep {
           samples.subList(from, to), refLogp == null ? null : slice(refLogp, from, to), lr, totals);
     }
     long done = System.nanoTime();
-    return metrics(step, batch, samples, totals, lr, start, sampled, done);
+    return metrics(step, batch, totals, lr, new long[] {start, sampled, referenced, done});
   }
 
   /** One response to train on. */
@@ -195,15 +196,15 @@ public final class GrpoStep {
     }
   }
 
+  /**
+   * @param clock nanoTime at start, after sampling, after the reference pass, at the end
+   */
   private StepMetrics metrics(
-      int step,
-      DynamicSampler.Batch batch,
-      List<Sample> samples,
-      Update u,
-      double lr,
-      long start,
-      long sampled,
-      long done) {
+      int step, DynamicSampler.Batch batch, Update u, double lr, long[] clock) {
+    long start = clock[0];
+    long sampled = clock[1];
+    long referenced = clock[2];
+    long done = clock[3];
     List<Double> rewards = new ArrayList<>();
     int correct = 0;
     long lengthSum = 0;
@@ -226,7 +227,7 @@ public final class GrpoStep {
     double var = rewards.stream().mapToDouble(x -> (x - mean) * (x - mean)).average().orElse(0);
     int n = Math.max(1, u.updates);
     double rolloutSeconds = (sampled - start) / 1e9;
-    double updateSeconds = (done - sampled) / 1e9;
+    double updateSeconds = (done - referenced) / 1e9;
     return new StepMetrics(
         step,
         mean,
@@ -247,6 +248,9 @@ public final class GrpoStep {
         u.lossSum / n,
         rolloutSeconds > 0 ? lengthSum / rolloutSeconds : 0,
         updateSeconds > 0 ? u.tokens / updateSeconds : 0,
+        rolloutSeconds,
+        (referenced - sampled) / 1e9,
+        updateSeconds,
         (done - start) / 1e9);
   }
 

@@ -24,6 +24,9 @@ package io.prorl.engine.rl;
  * @param loss loss of the last mini-batch
  * @param rolloutTokensPerSecond response tokens sampled per second
  * @param updateTokensPerSecond response tokens trained per second (all mini-batches)
+ * @param sampleSeconds rollouts: sampling and verifier scoring, all dynamic-sampling rounds
+ * @param referenceSeconds the reference policy's log-probs of the batch
+ * @param updateSeconds the mini-batch updates: scoring with gradient, backward, AdamW
  * @param wallSeconds time of the whole step
  */
 public record StepMetrics(
@@ -46,4 +49,7 @@ public record StepMetrics(
     double loss,
     double rolloutTokensPerSecond,
     double updateTokensPerSecond,
+    double sampleSeconds,
+    double referenceSeconds,
+    double updateSeconds,
     double wallSeconds) {}

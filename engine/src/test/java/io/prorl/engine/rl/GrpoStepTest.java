@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
+import io.prorl.engine.DigitFamily;
 import io.prorl.engine.defaults.EmbeddedDefault;
 import io.prorl.engine.model.Qwen2Model;
 import io.prorl.engine.optim.AdamW;
@@ -12,7 +13,6 @@ import io.prorl.engine.tokenizer.ChatTemplate;
 import io.prorl.engine.tokenizer.Tokenizer;
 import io.prorl.tasks.Problem;
 import io.prorl.tasks.Reward;
-import io.prorl.tasks.Solution;
 import io.prorl.tasks.TaskFamilies;
 import io.prorl.tasks.TaskFamily;
 import java.nio.file.Files;
@@ -25,46 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The RL loop end to end on a reward a random policy can already earn a little of. */
 class GrpoStepTest {
-
-  /** Reward: the share of digits among the characters of the response. */
-  static final class DigitFamily implements TaskFamily {
-    @Override
-    public String name() {
-      return "digits";
-    }
-
-    @Override
-    public String description() {
-      return "test reward: share of digit characters";
-    }
-
-    @Override
-    public Map<String, Object> defaultDifficulty() {
-      return Map.of();
-    }
-
-    @Override
-    public Problem generate(Map<String, ?> difficulty, long seed, int index) {
-      return new Problem(
-          "digits-" + index, "digits", Map.of(), "Write digits " + index, Map.of(), null);
-    }
-
-    @Override
-    public Solution solve(Problem problem) {
-      return new Solution("123", "123");
-    }
-
-    @Override
-    public Reward score(Problem problem, String completion) {
-      String text = completion.replace(ChatTemplate.IM_END, "");
-      long digits = text.chars().filter(Character::isDigit).count();
-      return Reward.partial(
-          text.isEmpty() ? 0 : (double) digits / text.length(), digits + " digits");
-    }
-
-    @Override
-    public void validate(Problem problem) {}
-  }
 
   @Test
   void grpoStepsRaiseTheRewardAndKlToTheFrozenReferenceGrows(@TempDir Path dir) throws Exception {

@@ -3,6 +3,7 @@ package io.prorl.engine.rl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;
+import io.prorl.engine.DigitFamily;
 import io.prorl.engine.defaults.EmbeddedDefault;
 import io.prorl.engine.model.Qwen2Model;
 import io.prorl.engine.sampling.SamplingParams;
@@ -25,7 +26,7 @@ class PhaseTrainerTest {
   private static final double LR = 1e-3;
   @TempDir static Path dir;
   private static Tokenizer tokenizer;
-  private static final TaskFamily DIGITS = new GrpoStepTest.DigitFamily();
+  private static final TaskFamily DIGITS = new DigitFamily();
   private static final SamplingParams SAMPLING =
       new SamplingParams(1.0, 1.0, 0, 6, List.of(ChatTemplate.IM_END), 0);
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.Device;
+import io.prorl.engine.DigitFamily;
 import io.prorl.engine.checkpoint.Checkpointer;
 import io.prorl.engine.checkpoint.FileCheckpointStore;
 import io.prorl.engine.defaults.EmbeddedDefault;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A phase stopped after step s and resumed gives steps s+1.. exactly as an uninterrupted run. */
 class ResumeTest {
-  private static final TaskFamily DIGITS = new GrpoStepTest.DigitFamily();
+  private static final TaskFamily DIGITS = new DigitFamily();
   private static final SamplingParams SAMPLING =
       new SamplingParams(1.0, 1.0, 0, 6, List.of(ChatTemplate.IM_END), 0);
   private static final TrainerConfig CONFIG =
