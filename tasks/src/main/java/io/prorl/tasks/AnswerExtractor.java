@@ -59,6 +59,15 @@ public final class AnswerExtractor {
             : "no <answer>...</answer> block and no \\boxed{...} found after </think>");
   }
 
+  /**
+   * The answer folded to ASCII ({@link AsciiAnswer}), for numeric, expression and letter answers; a
+   * missing answer or an unfoldable character is a failure with its reason.
+   */
+  public static Answer extractAscii(String completion) {
+    Answer answer = extract(completion);
+    return answer.isFound() ? AsciiAnswer.fold(answer.text()) : answer;
+  }
+
   private static Answer bounded(String raw) {
     if (raw.length() > MAX_ANSWER_CHARS) {
       return Answer.missing(

@@ -29,6 +29,18 @@ public record Problem(
     verifier = Objects.requireNonNull(verifier, "verifier");
   }
 
+  /** Problem {@code index} of a family's seeded stream: id from seed and index, knobs recorded. */
+  public static Problem generated(
+      String family,
+      long seed,
+      int index,
+      Knobs knobs,
+      String prompt,
+      Map<String, Object> verifier) {
+    return new Problem(
+        Seeds.problemId(family, seed, index), family, knobs.asMap(), prompt, verifier, null);
+  }
+
   /** The same problem with the given worked solution. */
   public Problem withSolution(String workedSolution) {
     return new Problem(id, family, difficulty, prompt, verifier, workedSolution);

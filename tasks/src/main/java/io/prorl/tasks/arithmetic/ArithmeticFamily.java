@@ -1,54 +1,29 @@
 package io.prorl.tasks.arithmetic;
 
+import io.prorl.tasks.ComposedFamily;
 import io.prorl.tasks.InvalidProblemException;
 import io.prorl.tasks.Problem;
-import io.prorl.tasks.Reward;
-import io.prorl.tasks.Solution;
-import io.prorl.tasks.TaskFamily;
 import io.prorl.tasks.expr.ExpressionException;
 import io.prorl.tasks.expr.ExpressionParser;
-import java.util.Map;
 
 /** Math: exact integer and fraction arithmetic, graded by exact rational equality. */
-public final class ArithmeticFamily implements TaskFamily {
+public final class ArithmeticFamily extends ComposedFamily {
   public static final String NAME = "arithmetic";
 
-  private final ArithmeticGenerator generator = new ArithmeticGenerator();
-  private final ArithmeticSolver solver = new ArithmeticSolver();
-  private final ArithmeticVerifier verifier = new ArithmeticVerifier();
-
-  @Override
-  public String name() {
-    return NAME;
+  public ArithmeticFamily() {
+    super(
+        NAME,
+        "exact arithmetic over integers and fractions; binary reward",
+        false,
+        ArithmeticGenerator.DEFAULTS,
+        new ArithmeticGenerator()::generate,
+        new ArithmeticSolver()::solve,
+        new ArithmeticVerifier()::score,
+        ArithmeticFamily::check);
   }
 
-  @Override
-  public String description() {
-    return "exact arithmetic over integers and fractions; binary reward";
-  }
-
-  @Override
-  public Map<String, Object> defaultDifficulty() {
-    return ArithmeticGenerator.DEFAULTS;
-  }
-
-  @Override
-  public Problem generate(Map<String, ?> difficulty, long seed, int index) {
-    return generator.generate(difficulty, seed, index);
-  }
-
-  @Override
-  public Solution solve(Problem problem) {
-    return solver.solve(problem);
-  }
-
-  @Override
-  public Reward score(Problem problem, String completion) {
-    return verifier.score(problem, completion);
-  }
-
-  @Override
-  public void validate(Problem problem) {
+  /** The recorded answer must be the value of the recorded expression. */
+  private static void check(Problem problem) {
     ArithmeticSpec spec = ArithmeticSpec.of(problem);
     try {
       if (!ExpressionParser.parse(spec.expression(), true).value().equals(spec.answer())) {

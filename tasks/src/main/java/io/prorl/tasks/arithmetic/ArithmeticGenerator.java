@@ -43,13 +43,8 @@ final class ArithmeticGenerator {
         Fraction value = e.value();
         if (Math.abs(value.num()) <= maxMagnitude && value.den() <= maxMagnitude) {
           ArithmeticSpec spec = new ArithmeticSpec(e.render(), value);
-          return new Problem(
-              Seeds.problemId(ArithmeticFamily.NAME, seed, index),
-              ArithmeticFamily.NAME,
-              knobs.asMap(),
-              prompt(spec.expression()),
-              spec.toMap(),
-              null);
+          return Problem.generated(
+              ArithmeticFamily.NAME, seed, index, knobs, prompt(spec.expression()), spec.toMap());
         }
       } catch (ArithmeticException tooLargeOrZeroDivisor) {
         // draw another expression

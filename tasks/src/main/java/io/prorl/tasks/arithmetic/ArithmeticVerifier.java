@@ -2,7 +2,6 @@ package io.prorl.tasks.arithmetic;
 
 import io.prorl.tasks.Answer;
 import io.prorl.tasks.AnswerExtractor;
-import io.prorl.tasks.AsciiAnswer;
 import io.prorl.tasks.Fraction;
 import io.prorl.tasks.Problem;
 import io.prorl.tasks.Reward;
@@ -11,10 +10,7 @@ import io.prorl.tasks.Reward;
 final class ArithmeticVerifier {
 
   Reward score(Problem problem, String completion) {
-    Answer answer = AnswerExtractor.extract(completion);
-    if (answer.isFound()) {
-      answer = AsciiAnswer.fold(answer.text());
-    }
+    Answer answer = AnswerExtractor.extractAscii(completion);
     if (!answer.isFound()) {
       return Reward.formatFailure(answer.failure());
     }

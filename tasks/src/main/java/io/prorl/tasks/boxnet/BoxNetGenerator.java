@@ -45,13 +45,7 @@ final class BoxNetGenerator {
       boxes.add(new BoxNetSpec.Box(name, at, target));
     }
     BoxNetSpec spec = new BoxNetSpec(rows, cols, boxes);
-    return new Problem(
-        Seeds.problemId(BoxNetFamily.NAME, seed, index),
-        BoxNetFamily.NAME,
-        knobs.asMap(),
-        prompt(spec),
-        spec.toMap(),
-        null);
+    return Problem.generated(BoxNetFamily.NAME, seed, index, knobs, prompt(spec), spec.toMap());
   }
 
   static String prompt(BoxNetSpec spec) {

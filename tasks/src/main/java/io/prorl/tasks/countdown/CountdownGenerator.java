@@ -46,13 +46,8 @@ final class CountdownGenerator {
       long target = combineRandomly(numbers, rng);
       if (target >= minTarget && target <= maxTarget && !numbers.contains((int) target)) {
         CountdownSpec spec = new CountdownSpec(numbers, (int) target);
-        return new Problem(
-            Seeds.problemId(CountdownFamily.NAME, seed, index),
-            CountdownFamily.NAME,
-            knobs.asMap(),
-            prompt(spec),
-            spec.toMap(),
-            null);
+        return Problem.generated(
+            CountdownFamily.NAME, seed, index, knobs, prompt(spec), spec.toMap());
       }
     }
     throw new InvalidProblemException(

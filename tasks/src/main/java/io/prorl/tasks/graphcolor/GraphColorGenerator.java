@@ -48,13 +48,7 @@ final class GraphColorGenerator {
       }
     }
     GraphColorSpec spec = new GraphColorSpec(vertices, colors, edges);
-    return new Problem(
-        Seeds.problemId(GraphColorFamily.NAME, seed, index),
-        GraphColorFamily.NAME,
-        knobs.asMap(),
-        prompt(spec),
-        spec.toMap(),
-        null);
+    return Problem.generated(GraphColorFamily.NAME, seed, index, knobs, prompt(spec), spec.toMap());
   }
 
   static String prompt(GraphColorSpec spec) {

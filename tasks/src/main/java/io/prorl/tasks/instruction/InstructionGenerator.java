@@ -78,13 +78,8 @@ final class InstructionGenerator {
           });
     }
     InstructionSpec spec = new InstructionSpec(topic.name(), constraints);
-    return new Problem(
-        Seeds.problemId(InstructionFamily.NAME, seed, index),
-        InstructionFamily.NAME,
-        knobs.asMap(),
-        prompt(spec),
-        spec.toMap(),
-        null);
+    return Problem.generated(
+        InstructionFamily.NAME, seed, index, knobs, prompt(spec), spec.toMap());
   }
 
   static String prompt(InstructionSpec spec) {

@@ -61,13 +61,8 @@ final class StemMcqGenerator {
     StemMcqSpec spec = new StemMcqSpec(ordered, StemMcqSpec.letter(ordered.indexOf(correct)));
     Map<String, Object> verifier = spec.toMap();
     verifier.put("explanation", q.reasoning());
-    return new Problem(
-        Seeds.problemId(StemMcqFamily.NAME, seed, index),
-        StemMcqFamily.NAME,
-        knobs.asMap(),
-        prompt(q.question(), ordered),
-        verifier,
-        null);
+    return Problem.generated(
+        StemMcqFamily.NAME, seed, index, knobs, prompt(q.question(), ordered), verifier);
   }
 
   static String prompt(String question, List<String> options) {

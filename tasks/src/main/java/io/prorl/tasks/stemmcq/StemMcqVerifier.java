@@ -2,7 +2,6 @@ package io.prorl.tasks.stemmcq;
 
 import io.prorl.tasks.Answer;
 import io.prorl.tasks.AnswerExtractor;
-import io.prorl.tasks.AsciiAnswer;
 import io.prorl.tasks.Problem;
 import io.prorl.tasks.Reward;
 
@@ -15,10 +14,7 @@ final class StemMcqVerifier {
   private static final String WRAPPING = "*()[]{}.:'\" ";
 
   Reward score(Problem problem, String completion) {
-    Answer answer = AnswerExtractor.extract(completion);
-    if (answer.isFound()) {
-      answer = AsciiAnswer.fold(answer.text());
-    }
+    Answer answer = AnswerExtractor.extractAscii(completion);
     if (!answer.isFound()) {
       return Reward.formatFailure(answer.failure());
     }
