@@ -9,6 +9,7 @@ import ai.djl.training.GradientCollector;
 import io.prorl.engine.model.Qwen2Model;
 import io.prorl.engine.optim.AdamW;
 import io.prorl.engine.optim.GradientClipping;
+import io.prorl.engine.optim.Gradients;
 import io.prorl.engine.sampling.FinishReason;
 import io.prorl.engine.sampling.Generation;
 import io.prorl.engine.scoring.SequenceScorer;
@@ -155,7 +156,7 @@ public final class GrpoStep {
       GrpoLoss.Result result;
       NDArray entropyMean;
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-        gc.zeroGradients();
+        Gradients.zero(policy.parameters().values());
         SequenceScorer.Scored scored =
             new SequenceScorer(policy).score(m, prompts(batch), responses(batch), temperature);
         NDArray mask = scored.mask().mul(m.create(counted, new Shape(b, r)));

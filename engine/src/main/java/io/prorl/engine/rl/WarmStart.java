@@ -10,6 +10,7 @@ import io.prorl.engine.model.AttentionInputs;
 import io.prorl.engine.model.Qwen2Model;
 import io.prorl.engine.optim.AdamW;
 import io.prorl.engine.optim.GradientClipping;
+import io.prorl.engine.optim.Gradients;
 import io.prorl.engine.optim.LanguageModelLoss;
 import io.prorl.engine.tokenizer.ChatTemplate;
 import io.prorl.engine.tokenizer.Tokenizer;
@@ -120,7 +121,7 @@ public final class WarmStart {
       scope.suppressNotUsedWarning();
       float value;
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-        gc.zeroGradients();
+        Gradients.zero(model.parameters().values());
         NDArray logits =
             model.forward(
                 AttentionInputs.ids(m, inputs, 0, t),

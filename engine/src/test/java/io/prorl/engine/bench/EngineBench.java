@@ -12,6 +12,7 @@ import io.prorl.engine.model.AttentionInputs;
 import io.prorl.engine.model.ModelConfig;
 import io.prorl.engine.model.Qwen2Model;
 import io.prorl.engine.optim.AdamW;
+import io.prorl.engine.optim.Gradients;
 import io.prorl.engine.optim.LanguageModelLoss;
 import io.prorl.engine.sampling.Sampler;
 import io.prorl.engine.sampling.SamplingParams;
@@ -157,7 +158,7 @@ public final class EngineBench {
       long t0 = System.nanoTime();
       long t1;
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-        gc.zeroGradients();
+        Gradients.zero(model.parameters().values());
         NDArray logits = model.forward(ids, positions, bias, null);
         NDArray loss = LanguageModelLoss.crossEntropy(logits, targets, null);
         loss.getFloat(); // forces the forward pass to finish before the clock is read

@@ -52,7 +52,7 @@ class TrainingSanityTest {
           scope.suppressNotUsedWarning();
           float loss;
           try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            gc.zeroGradients();
+            Gradients.zero(model.parameters().values());
             NDArray l =
                 LanguageModelLoss.crossEntropy(
                     model.forward(ids, positions, bias, null), targets, null);

@@ -49,7 +49,7 @@ class SequenceScorerTest {
       int index;
       try (NDManager m = model.manager().newSubManager();
           GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-        gc.zeroGradients();
+        io.prorl.engine.optim.Gradients.zero(model.parameters().values());
         NDArray total = scorer.score(m, PROMPTS, RESPONSES, 1.0).logprobs().sum();
         gc.backward(total);
         try (NDArray grad = weight.getGradient()) {
