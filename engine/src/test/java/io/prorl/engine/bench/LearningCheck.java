@@ -38,10 +38,20 @@ public final class LearningCheck {
 
   private LearningCheck() {}
 
+  /** Validation pass@1 after the warm start and after the last phase. */
+  public record Outcome(double base, double after) {}
+
   public static void main(String[] args) throws Exception {
-    int sftSteps = args.length > 0 ? Integer.parseInt(args[0]) : 200;
-    int phases = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-    double lr = args.length > 2 ? Double.parseDouble(args[2]) : 1e-4;
+    run(
+        args.length > 0 ? Integer.parseInt(args[0]) : 200,
+        args.length > 1 ? Integer.parseInt(args[1]) : 3,
+        args.length > 2 ? Double.parseDouble(args[2]) : 1e-4,
+        System.out);
+  }
+
+  /** Runs the check, printing progress to {@code out}. */
+  public static Outcome run(int sftSteps, int phases, double lr, java.io.PrintStream out)
+      throws Exception {
     TaskFamilies families = TaskFamilies.builtIn();
     List<Problem> train = families.generate("graph_color", SMALL_GRAPHS, 1, 3000);
     List<Problem> validation = families.generate("graph_color", SMALL_GRAPHS, 2, 100);
@@ -55,7 +65,7 @@ public final class LearningCheck {
           WarmStart.run(
               policy, tokenizer, train, new WarmStart.Config(sftSteps, 32, 2e-3, 256, 0), s -> {});
       double base = validator.passAt1(policy);
-      System.out.printf(
+      out.printf(
           "warm start: %d SFT steps, loss %.3f, validation pass@1 %.2f (%.0f s)%n",
           sftSteps, loss, base, seconds(start));
       SamplingParams sampling =
@@ -81,16 +91,28 @@ public final class LearningCheck {
         PhaseResult r =
             new PhaseTrainer(config, new PhaseLimits(10, null, 0, 0, 0))
                 .run(policy, rollouts::rollout, prompts, null, TrainingListener.NONE, phase);
-        StepMetrics last = r.history().get(r.history().size() - 1);
         after = validator.passAt1(policy);
-        System.out.printf(
-            "phase %d (reset at start): %d steps, last reward %.3f, accuracy %.2f, kl %.4f;"
+        if (r.history().isEmpty()) {
+          out.printf("phase %d stopped before its first step: %s%n", phase, r.stopReason());
+          continue;
+        }
+        StepMetrics last = r.history().get(r.history().size() - 1);
+        out.printf(
+            "phase %d (reset at start): %d steps (%s), last reward %.3f, accuracy %.2f, kl %.4f;"
                 + " validation pass@1 %.2f (%.0f s)%n",
-            phase, r.steps(), last.rewardMean(), last.accuracy(), last.kl(), after, seconds(start));
+            phase,
+            r.steps(),
+            r.stopReason(),
+            last.rewardMean(),
+            last.accuracy(),
+            last.kl(),
+            after,
+            seconds(start));
       }
-      System.out.printf(
+      out.printf(
           "learning check: warm-start base %.2f -> after ProRL %.2f (%+.0f points)%n",
           base, after, 100 * (after - base));
+      return new Outcome(base, after);
     }
   }
 
