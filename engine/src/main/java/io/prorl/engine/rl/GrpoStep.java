@@ -122,6 +122,7 @@ public final class GrpoStep {
     double ratioSum;
     double gradNorm;
     int updates;
+    int skipped;
     long tokens;
   }
 
@@ -171,7 +172,8 @@ public final class GrpoStep {
                     scored.entropy());
         float loss = result.loss().getFloat();
         if (!Float.isFinite(loss)) {
-          throw new NonFiniteLossException("loss is " + loss + "; the update was not applied");
+          skip(totals, "loss is " + loss);
+          return;
         }
         gc.backward(result.loss());
         entropyMean = scored.entropy().stopGradient().mul(mask).sum().div(mask.sum().maximum(1f));
@@ -179,11 +181,13 @@ public final class GrpoStep {
       }
       Map<String, NDArray> grads = new HashMap<>();
       policy.parameters().forEach((name, p) -> grads.put(name, p.getGradient()));
-      totals.gradNorm = GradientClipping.clipGlobalNorm(grads.values(), config.maxGradNorm());
-      if (!Double.isFinite(totals.gradNorm)) {
-        throw new NonFiniteLossException(
-            "gradient norm is " + totals.gradNorm + "; the update was not applied");
+      double norm = GradientClipping.clipGlobalNorm(grads.values(), config.maxGradNorm());
+      if (!Double.isFinite(norm)) {
+        Gradients.zero(policy.parameters().values());
+        skip(totals, "gradient norm is " + norm);
+        return;
       }
+      totals.gradNorm = norm;
       optimizer.update(policy.parameters(), grads, lr);
       totals.entropySum += entropyMean.getFloat();
       totals.klSum += result.kl();
@@ -195,6 +199,15 @@ public final class GrpoStep {
         totals.tokens += s.response().tokens().length;
       }
     }
+  }
+
+  /**
+   * A non-finite loss or gradient: the mini-batch's update is skipped (as mixed-precision trainers
+   * skip overflowing steps), counted in the metrics and reported; the policy is untouched.
+   */
+  private void skip(Update totals, String why) {
+    totals.skipped++;
+    listener.onWarning("a mini-batch update was skipped: " + why);
   }
 
   /**
@@ -249,6 +262,7 @@ public final class GrpoStep {
         u.lossSum / n,
         rolloutSeconds > 0 ? lengthSum / rolloutSeconds : 0,
         updateSeconds > 0 ? u.tokens / updateSeconds : 0,
+        u.skipped,
         rolloutSeconds,
         (referenced - sampled) / 1e9,
         updateSeconds,

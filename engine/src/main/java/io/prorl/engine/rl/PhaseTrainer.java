@@ -137,18 +137,14 @@ public final class PhaseTrainer {
       GrpoStep grpo = new GrpoStep(policy, reference, rollouts, config, optimizer, listener);
       while (reason == null && step < limits.maxSteps()) {
         step++;
-        StepMetrics m;
-        try {
-          m = grpo.run(prompts, step, seed * 1_000_003L + step);
-        } catch (NonFiniteLossException e) {
-          listener.onWarning("step " + step + ": " + e.getMessage() + "; the phase stops");
-          reason = PhaseResult.StopReason.NON_FINITE_LOSS;
-          step--;
-          break;
-        }
+        StepMetrics m = grpo.run(prompts, step, seed * 1_000_003L + step);
         history.add(m);
         listener.onStep(m);
         reason = stopAfter(step, m, policy, validation, validations, start);
+        if (m.skippedUpdates() > 0 && m.skippedUpdates() >= config.updatesPerStep()) {
+          // every update of the step was refused: stop, keeping the last good checkpoint
+          reason = PhaseResult.StopReason.NON_FINITE_LOSS;
+        }
         if (plan != null
             && (reason != null || step == limits.maxSteps() || step % plan.everySteps() == 0)) {
           String stop =

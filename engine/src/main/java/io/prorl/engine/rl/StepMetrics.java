@@ -24,6 +24,7 @@ package io.prorl.engine.rl;
  * @param loss loss of the last mini-batch
  * @param rolloutTokensPerSecond response tokens sampled per second
  * @param updateTokensPerSecond response tokens trained per second (all mini-batches)
+ * @param skippedUpdates mini-batch updates skipped for a non-finite loss or gradient
  * @param sampleSeconds rollouts: sampling and verifier scoring, all dynamic-sampling rounds
  * @param referenceSeconds the reference policy's log-probs of the batch
  * @param updateSeconds the mini-batch updates: scoring with gradient, backward, AdamW
@@ -49,6 +50,7 @@ public record StepMetrics(
     double loss,
     double rolloutTokensPerSecond,
     double updateTokensPerSecond,
+    int skippedUpdates,
     double sampleSeconds,
     double referenceSeconds,
     double updateSeconds,
