@@ -16,4 +16,16 @@ public final class DjlEngine {
     }
     return Engine.getEngine("PyTorch");
   }
+
+  /**
+   * Turns PyTorch's autograd recording off for the calling thread. Grad mode is thread-local and on
+   * by default; DJL turns it off only on the thread that loads the engine and after each {@code
+   * GradientCollector}. Work on another thread (a Kestra worker's) would otherwise record graphs
+   * while sampling and refuse in-place parameter updates ("a leaf Variable that requires grad is
+   * being used in an in-place operation").
+   */
+  public static void gradientsOffOnThisThread() {
+    pytorch();
+    ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+  }
 }

@@ -1,6 +1,7 @@
 package io.prorl.engine.model;
 
 import ai.djl.ndarray.NDArray;
+import io.prorl.engine.JavaArrays;
 
 /**
  * Grouped-query self-attention with q/k/v bias (Qwen2): numHeads query heads share numKvHeads
@@ -57,7 +58,9 @@ final class Attention {
       kh = kh.repeat(1, groups);
       vh = vh.repeat(1, groups);
     }
-    NDArray scores = qh.matMul(kh.transpose(0, 1, 3, 2)).div((float) Math.sqrt(headDim));
+    NDArray scores =
+        qh.matMul(kh.transpose(0, 1, 3, 2))
+            .div(JavaArrays.scalar(qh.getManager(), Math.sqrt(headDim)));
     if (bias != null) {
       scores = scores.add(bias);
     }

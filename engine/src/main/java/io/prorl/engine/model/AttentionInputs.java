@@ -3,6 +3,7 @@ package io.prorl.engine.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.prorl.engine.JavaArrays;
 
 /**
  * Token ids, positions and the additive attention mask for a padded batch. {@code valid[b][s]} says
@@ -25,7 +26,7 @@ public final class AttentionInputs {
         out[k++] = row[s];
       }
     }
-    return m.create(out, new Shape(tokens.length, to - from));
+    return JavaArrays.tensor(m, out, new Shape(tokens.length, to - from));
   }
 
   /** Positions of slots [from, to) as int64 [B, to - from]; padding slots get 0. */
@@ -43,7 +44,7 @@ public final class AttentionInputs {
         }
       }
     }
-    return m.create(out, new Shape(valid.length, to - from));
+    return JavaArrays.tensor(m, out, new Shape(valid.length, to - from));
   }
 
   /** The mask for queries at slots [from, to) over keys at slots [0, to): [B, 1, T, to]. */
@@ -58,6 +59,6 @@ public final class AttentionInputs {
         }
       }
     }
-    return m.create(out, new Shape(valid.length, 1, t, to));
+    return JavaArrays.tensor(m, out, new Shape(valid.length, 1, t, to));
   }
 }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import io.prorl.engine.JavaArrays;
 import io.prorl.engine.io.SafeTensors.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -112,7 +113,7 @@ public final class Qwen2Model implements AutoCloseable {
                   + " but the weights have "
                   + Arrays.toString(t.shape()));
         }
-        NDArray a = manager.create(t.data(), new Shape(t.shape()));
+        NDArray a = JavaArrays.tensor(manager, t.data(), new Shape(t.shape()));
         NDScope.unregister(a); // parameters live as long as the model
         a.setName(e.getKey());
         params.put(e.getKey(), a);

@@ -1,6 +1,7 @@
 package io.prorl.engine.model;
 
 import ai.djl.ndarray.NDArray;
+import io.prorl.engine.JavaArrays;
 
 /** RMSNorm: y = w * x / sqrt(mean(x^2 over the last axis) + eps). */
 final class RmsNorm {
@@ -14,6 +15,6 @@ final class RmsNorm {
 
   NDArray apply(NDArray x) {
     NDArray meanSquare = x.square().mean(new int[] {-1}, true);
-    return x.mul(meanSquare.add(eps).pow(-0.5f)).mul(weight);
+    return x.mul(meanSquare.add(eps).pow(JavaArrays.scalar(x.getManager(), -0.5))).mul(weight);
   }
 }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import io.prorl.engine.JavaArrays;
 
 /**
  * Rotary position embedding as in HF Qwen2 ("rotate half"): for head size d and position p, the
@@ -31,7 +32,7 @@ final class Rotary {
   /** cos and sin for positions [B, T], each shaped [B, 1, T, headDim] to broadcast over heads. */
   NDArray[] cosSin(NDArray positions) {
     NDManager m = positions.getManager();
-    NDArray inv = m.create(invFreq);
+    NDArray inv = JavaArrays.tensor(m, invFreq);
     NDArray angles = positions.toType(DataType.FLOAT32, false).expandDims(-1).mul(inv);
     NDArray both = NDArrays.concat(new ai.djl.ndarray.NDList(angles, angles), -1).expandDims(1);
     return new NDArray[] {both.cos(), both.sin()};

@@ -3,6 +3,7 @@ package io.prorl.engine.optim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import io.prorl.engine.JavaArrays;
 import io.prorl.engine.io.SafeTensors.Tensor;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -90,7 +91,8 @@ public final class AdamW implements AutoCloseable {
   public void load(Map<String, Tensor> state, long steps) {
     close();
     state.forEach((k, t) -> {
-      NDArray a = owned(manager.create(t.data(), new ai.djl.ndarray.types.Shape(t.shape())));
+      NDArray a =
+          owned(JavaArrays.tensor(manager, t.data(), new ai.djl.ndarray.types.Shape(t.shape())));
       if (k.endsWith(".exp_avg_sq")) {
         secondMoments.put(k.substring(0, k.length() - ".exp_avg_sq".length()), a);
       } else if (k.endsWith(".exp_avg")) {

@@ -2,6 +2,7 @@ package io.prorl.engine.rl;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
+import io.prorl.engine.JavaArrays;
 
 /**
  * The ProRL objective on one mini-batch: DAPO's clipped surrogate with decoupled clip ranges, plus
@@ -71,14 +72,17 @@ public final class GrpoLoss {
       }
       NDArray delta = refLogp.stopGradient().sub(logp).clip(-LOG_RATIO_LIMIT, LOG_RATIO_LIMIT);
       NDArray k3 = delta.exp().sub(delta).sub(1f).clip(-K3_LIMIT, K3_LIMIT);
-      loss = loss.add(aggregate(k3, mask).mul((float) config.klCoef()));
+      loss = loss.add(aggregate(k3, mask).mul(JavaArrays.scalar(k3.getManager(), config.klCoef())));
       kl = maskedMean(k3, mask);
     }
     if (config.entropyCoef() > 0) {
       if (entropy == null) {
         throw new IllegalArgumentException("entropyCoef > 0 needs the per-token entropy");
       }
-      loss = loss.sub(aggregate(entropy, mask).mul((float) config.entropyCoef()));
+      loss =
+          loss.sub(
+              aggregate(entropy, mask)
+                  .mul(JavaArrays.scalar(entropy.getManager(), config.entropyCoef())));
     }
     NDArray r = ratio.stopGradient();
     NDArray negative = a.lt(0f).toType(ai.djl.ndarray.types.DataType.FLOAT32, false);

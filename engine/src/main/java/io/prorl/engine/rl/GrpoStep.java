@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import io.prorl.engine.JavaArrays;
 import io.prorl.engine.model.Qwen2Model;
 import io.prorl.engine.optim.AdamW;
 import io.prorl.engine.optim.GradientClipping;
@@ -160,14 +161,14 @@ public final class GrpoStep {
         Gradients.zero(policy.parameters().values());
         SequenceScorer.Scored scored =
             new SequenceScorer(policy).score(m, prompts(batch), responses(batch), temperature);
-        NDArray mask = scored.mask().mul(m.create(counted, new Shape(b, r)));
+        NDArray mask = scored.mask().mul(JavaArrays.tensor(m, counted, new Shape(b, r)));
         result =
             new GrpoLoss(config.loss())
                 .compute(
                     scored.logprobs(),
-                    m.create(old, new Shape(b, r)),
-                    ref == null ? null : m.create(ref, new Shape(b, r)),
-                    m.create(advantages),
+                    JavaArrays.tensor(m, old, new Shape(b, r)),
+                    ref == null ? null : JavaArrays.tensor(m, ref, new Shape(b, r)),
+                    JavaArrays.tensor(m, advantages),
                     mask,
                     scored.entropy());
         float loss = result.loss().getFloat();

@@ -1,6 +1,7 @@
 package io.prorl.engine.rl;
 
 import ai.djl.ndarray.NDManager;
+import io.prorl.engine.DjlEngine;
 import io.prorl.engine.checkpoint.CheckpointId;
 import io.prorl.engine.checkpoint.Checkpointer;
 import io.prorl.engine.checkpoint.TrainerState;
@@ -62,6 +63,7 @@ public final class PhaseTrainer {
       TrainingListener listener,
       long seed,
       CheckpointPlan plan) {
+    DjlEngine.gradientsOffOnThisThread();
     try {
       return train(policy, rollouts, prompts, validation, listener, seed, plan);
     } catch (IOException e) {

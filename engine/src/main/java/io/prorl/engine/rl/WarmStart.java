@@ -6,6 +6,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import io.prorl.engine.DjlEngine;
+import io.prorl.engine.JavaArrays;
 import io.prorl.engine.model.AttentionInputs;
 import io.prorl.engine.model.Qwen2Model;
 import io.prorl.engine.optim.AdamW;
@@ -55,6 +57,7 @@ public final class WarmStart {
       List<Problem> problems,
       Config config,
       IntConsumer progress) {
+    DjlEngine.gradientsOffOnThisThread();
     List<Example> examples = new ArrayList<>();
     for (Problem p : problems) {
       if (p.solution() == null) {
@@ -130,7 +133,9 @@ public final class WarmStart {
                 null);
         NDArray loss =
             LanguageModelLoss.crossEntropy(
-                logits, m.create(targets, new Shape(b, t, 1)), m.create(mask, new Shape(b, t)));
+                logits,
+                JavaArrays.tensor(m, targets, new Shape(b, t, 1)),
+                JavaArrays.tensor(m, mask, new Shape(b, t)));
         value = loss.getFloat();
         gc.backward(loss);
       }

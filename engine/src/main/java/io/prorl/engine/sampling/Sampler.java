@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
+import io.prorl.engine.DjlEngine;
 import io.prorl.engine.model.AttentionInputs;
 import io.prorl.engine.model.KvCache;
 import io.prorl.engine.model.Qwen2Model;
@@ -35,6 +36,7 @@ public final class Sampler {
 
   /** Generates one response per prompt with the KV cache. */
   public List<Generation> generate(List<int[]> prompts, SamplingParams params) {
+    DjlEngine.gradientsOffOnThisThread();
     return run(prompts, params, true);
   }
 

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.prorl.engine.JavaArrays;
 import io.prorl.engine.model.AttentionInputs;
 import io.prorl.engine.model.Qwen2Model;
 import java.util.Arrays;
@@ -81,11 +82,11 @@ public final class SequenceScorer {
     NDArray predicting = hidden.get(new NDIndex(":, {}:{}, :", p - 1, run));
     NDArray logits = model.logits(predicting);
     if (temperature != 1.0) {
-      logits = logits.div((float) temperature);
+      logits = logits.div(JavaArrays.scalar(logits.getManager(), temperature));
     }
     NDArray logSoftmax = logits.logSoftmax(-1);
-    NDArray mask = manager.create(maskValues, new Shape(batch, r));
-    NDArray target = manager.create(targets, new Shape(batch, r, 1));
+    NDArray mask = JavaArrays.tensor(manager, maskValues, new Shape(batch, r));
+    NDArray target = JavaArrays.tensor(manager, targets, new Shape(batch, r, 1));
     NDArray logprobs = logSoftmax.gather(target, 2).squeeze(2).mul(mask);
     NDArray entropy = logSoftmax.exp().mul(logSoftmax).sum(new int[] {-1}).neg().mul(mask);
     return new Scored(logprobs, entropy, mask);
