@@ -4,7 +4,7 @@ package io.prorl.engine.checkpoint;
  * Where a checkpoint sits in the layout of DESIGN.md: {@code <run>/phase-0003/step-000450/}.
  *
  * @param runId the training run
- * @param phase the phase, from 1
+ * @param phase the phase, from 1; phase 0 holds the run's base policy (e.g. after a warm start)
  * @param step the step within the phase (0 = the policy the phase started from)
  */
 public record CheckpointId(String runId, int phase, int step) implements Comparable<CheckpointId> {
@@ -13,8 +13,8 @@ public record CheckpointId(String runId, int phase, int step) implements Compara
     if (runId == null || runId.isBlank() || runId.contains("/") || runId.contains("..")) {
       throw new IllegalArgumentException("run id must be a plain name, got '" + runId + "'");
     }
-    if (phase < 1 || step < 0) {
-      throw new IllegalArgumentException("phase >= 1 and step >= 0, got " + phase + ", " + step);
+    if (phase < 0 || step < 0) {
+      throw new IllegalArgumentException("phase >= 0 and step >= 0, got " + phase + ", " + step);
     }
   }
 

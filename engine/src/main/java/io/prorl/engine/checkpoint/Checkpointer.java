@@ -160,7 +160,61 @@ public final class Checkpointer {
     }
   }
 
-  static String sha256(Path file) throws IOException {
+  /**
+   * Checks a local checkpoint folder against its MANIFEST.json: every listed file present with the
+   * recorded sha256. A folder without a manifest is refused (incomplete).
+   */
+  public static Manifest verifyLocal(Path dir) throws IOException {
+    Path manifestFile = dir.resolve(MANIFEST);
+    if (!Files.isRegularFile(manifestFile)) {
+      throw new IOException("checkpoint " + dir + " has no " + MANIFEST + ": it is incomplete");
+    }
+    Manifest manifest = JSON.readValue(Files.readString(manifestFile), Manifest.class);
+    for (Map.Entry<String, Manifest.FileEntry> e : manifest.files().entrySet()) {
+      Path f = dir.resolve(e.getKey());
+      if (!Files.isRegularFile(f)) {
+        throw new IOException("checkpoint " + dir + ": file " + e.getKey() + " is missing");
+      }
+      String actual = sha256(f);
+      if (!actual.equals(e.getValue().sha256())) {
+        throw new IOException(
+            "checkpoint "
+                + dir
+                + ": file "
+                + e.getKey()
+                + " has sha256 "
+                + actual
+                + " but the manifest says "
+                + e.getValue().sha256());
+      }
+    }
+    return manifest;
+  }
+
+  /** Reads a checkpoint's trainer_state.json without its weights. */
+  public TrainerState state(CheckpointId id) throws IOException {
+    try (InputStream in = store.get(id.prefix() + STATE)) {
+      return JSON.readValue(in, TrainerState.class);
+    }
+  }
+
+  /** Copies a complete checkpoint to a local folder, every file verified against the manifest. */
+  public Path download(CheckpointId id, Path dir) throws IOException {
+    Files.createDirectories(dir);
+    try (InputStream in = store.get(id.prefix() + MANIFEST)) {
+      Files.copy(in, dir.resolve(MANIFEST), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+    Manifest manifest = JSON.readValue(Files.readString(dir.resolve(MANIFEST)), Manifest.class);
+    for (String name : manifest.files().keySet()) {
+      try (InputStream in = store.get(id.prefix() + name)) {
+        Files.copy(in, dir.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+    verifyLocal(dir);
+    return dir;
+  }
+
+  public static String sha256(Path file) throws IOException {
     try (InputStream in = Files.newInputStream(file)) {
       MessageDigest d = MessageDigest.getInstance("SHA-256");
       byte[] buf = new byte[1 << 16];

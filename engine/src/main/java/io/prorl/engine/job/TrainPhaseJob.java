@@ -1,0 +1,164 @@
+package io.prorl.engine.job;
+
+import ai.djl.Device;
+import io.prorl.engine.Devices;
+import io.prorl.engine.DjlEngine;
+import io.prorl.engine.checkpoint.CheckpointId;
+import io.prorl.engine.checkpoint.CheckpointStore;
+import io.prorl.engine.checkpoint.Checkpointer;
+import io.prorl.engine.io.HfModelDir;
+import io.prorl.engine.model.Qwen2Model;
+import io.prorl.engine.rl.CheckpointPlan;
+import io.prorl.engine.rl.PhaseLimits;
+import io.prorl.engine.rl.PhaseResult;
+import io.prorl.engine.rl.PhaseTrainer;
+import io.prorl.engine.rl.ProblemStream;
+import io.prorl.engine.rl.RolloutGenerator;
+import io.prorl.engine.rl.TrainerConfig;
+import io.prorl.engine.rl.TrainingListener;
+import io.prorl.engine.rl.Validator;
+import io.prorl.engine.tokenizer.Tokenizer;
+import io.prorl.tasks.Problem;
+import io.prorl.tasks.TaskFamilies;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One ProRL phase as a job: decides which phase of the run is due, finds the policy it starts from
+ * (the newest finished phase of the run, else the given starting policy), and runs {@link
+ * PhaseTrainer} with checkpoints in the run's store. Started again after a crash (a Kestra retry),
+ * it continues the unfinished phase from its newest complete checkpoint.
+ */
+public final class TrainPhaseJob {
+
+  /**
+   * @param store where the run's checkpoints live
+   * @param runId the run
+   * @param startPolicy the policy phase 1 starts from (a local HF dir or file: URI), used only
+   *     while the run has no finished phase
+   * @param trainer the RL hyperparameters
+   * @param limits when the phase stops
+   * @param checkpointEvery a resume point every this many steps
+   * @param seed the run's seed; phase p uses seed * 1000 + p
+   * @param device cpu, gpu or auto
+   * @param datasetSha256 recorded in manifests
+   * @param lineage recorded in manifests
+   */
+  public record Config(
+      CheckpointStore store,
+      String runId,
+      String startPolicy,
+      TrainerConfig trainer,
+      PhaseLimits limits,
+      int checkpointEvery,
+      long seed,
+      String device,
+      String datasetSha256,
+      Map<String, String> lineage) {}
+
+  /**
+   * @param phase the phase that ran (or resumed)
+   * @param startedFrom the policy the phase started from (a checkpoint URI or the start policy)
+   * @param phase result with stop reason, reset recommendation and the end checkpoint URI
+   */
+  public record Result(int phase, String startedFrom, PhaseResult result) {}
+
+  private TrainPhaseJob() {}
+
+  public static Result run(
+      Config config,
+      List<Problem> train,
+      List<Problem> validation,
+      TaskFamilies families,
+      TrainingListener listener)
+      throws IOException {
+    if (train.isEmpty()) {
+      throw new IllegalArgumentException("train: the training set is empty");
+    }
+    DjlEngine.gradientsOffOnThisThread();
+    Device device = Devices.resolve(config.device());
+    Path work = Files.createTempDirectory("prorl-phase");
+    try {
+      Probe probe = probe(config, work.resolve("tokenizer-probe"));
+      int phase = probe.phase();
+      Path policyDir = probe.policyDir();
+      Checkpointer checkpointer =
+          new Checkpointer(
+              config.store(),
+              policyDir.resolve(HfModelDir.TOKENIZER),
+              probe.startedFrom(),
+              config.datasetSha256(),
+              config.lineage());
+      try (Tokenizer tokenizer = Tokenizer.load(policyDir.resolve(HfModelDir.TOKENIZER));
+          Qwen2Model policy = HfModelDir.load(policyDir, device)) {
+        long seed = config.seed() * 1000 + phase;
+        RolloutGenerator rollouts =
+            new RolloutGenerator(
+                policy,
+                tokenizer,
+                families,
+                config.trainer().sampling(),
+                config.trainer().groupSize());
+        Validator validator =
+            validation.isEmpty()
+                ? null
+                : new Validator(
+                    tokenizer, families, validation, config.trainer().sampling().maxNewTokens());
+        PhaseResult result =
+            new PhaseTrainer(config.trainer(), config.limits())
+                .run(
+                    policy,
+                    rollouts::rollout,
+                    new ProblemStream(train, seed),
+                    validator == null ? null : validator::passAt1,
+                    listener,
+                    seed,
+                    new CheckpointPlan(
+                        checkpointer, config.runId(), phase, config.checkpointEvery()));
+        return new Result(phase, probe.startedFrom(), result);
+      }
+    } finally {
+      deleteTree(work);
+    }
+  }
+
+  private record Probe(int phase, Path policyDir, String startedFrom) {}
+
+  /** Which phase is due and the local directory of the policy it starts from. */
+  private static Probe probe(Config config, Path scratch) throws IOException {
+    Checkpointer reader = new Checkpointer(config.store(), null, null, null, Map.of());
+    RunProgress progress = new RunProgress(reader, config.runId());
+    int phase = progress.phaseToRun();
+    Optional<CheckpointId> previous = progress.latestPhaseEnd();
+    if (previous.isPresent() && previous.get().phase() < phase) {
+      Path dir = reader.download(previous.get(), scratch);
+      return new Probe(phase, dir, config.store().uri(previous.get().prefix()).toString());
+    }
+    if (phase > 1) {
+      throw new IllegalStateException(
+          "run "
+              + config.runId()
+              + ": phase "
+              + phase
+              + " is due but phase "
+              + (phase - 1)
+              + " has no end checkpoint");
+    }
+    return new Probe(phase, PolicyDirs.resolve(config.startPolicy()), config.startPolicy());
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
