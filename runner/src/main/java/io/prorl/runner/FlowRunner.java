@@ -1,0 +1,141 @@
+package io.prorl.runner;
+
+import io.kestra.core.models.executions.Execution;
+import io.kestra.core.models.executions.TaskRun;
+import io.kestra.core.models.flows.Flow;
+import io.kestra.core.models.flows.FlowWithSource;
+import io.kestra.core.models.validations.ModelValidator;
+import io.kestra.core.repositories.LocalFlowRepositoryLoader;
+import io.kestra.core.runners.FlowInputOutput;
+import io.kestra.core.runners.TestRunner;
+import io.kestra.core.runners.TestRunnerUtils;
+import io.kestra.core.serializers.YamlParser;
+import io.kestra.core.services.TaskOutputService;
+import io.kestra.core.storages.StorageInterface;
+import io.micronaut.context.ApplicationContext;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Kestra's own in-process runtime (the one Kestra's tests start: executor, worker, worker
+ * controller, scheduler and indexer on an in-memory H2 backend with local storage) around flow
+ * files. Not an imitation: flows are parsed, validated and executed by Kestra itself.
+ */
+public final class FlowRunner implements AutoCloseable {
+  private final ApplicationContext context;
+
+  private FlowRunner(ApplicationContext context) {
+    this.context = context;
+  }
+
+  /**
+   * Starts the runtime; internal storage lives under {@code storageDir}.
+   *
+   * @throws RuntimeException when a Kestra service does not come up
+   */
+  public static FlowRunner start(Path storageDir) {
+    ApplicationContext context =
+        ApplicationContext.builder()
+            .deduceEnvironment(false)
+            .properties(Map.of("prorl.storage", storageDir.toAbsolutePath().toString()))
+            .start();
+    try {
+      context.getBean(TestRunner.class).run();
+    } catch (RuntimeException e) {
+      context.close();
+      throw e;
+    }
+    return new FlowRunner(context);
+  }
+
+  /**
+   * Kestra's model validation of a flow file: parse errors and constraint violations, each as
+   * "path: message"; empty when the flow is valid.
+   */
+  public List<String> validate(Path flowFile) throws IOException {
+    return validateSource(Files.readString(flowFile));
+  }
+
+  /** {@link #validate(Path)} on flow source text. */
+  public List<String> validateSource(String source) {
+    List<String> out = new ArrayList<>();
+    try {
+      Flow flow = YamlParser.parse(source, Flow.class);
+      context.getBean(ModelValidator.class).isValid(flow).ifPresent(e -> out.addAll(messages(e)));
+    } catch (ConstraintViolationException e) {
+      out.addAll(messages(e));
+    }
+    return out;
+  }
+
+  private static List<String> messages(ConstraintViolationException e) {
+    List<String> out = new ArrayList<>();
+    if (e.getConstraintViolations() == null || e.getConstraintViolations().isEmpty()) {
+      out.add(e.getMessage());
+      return out;
+    }
+    for (ConstraintViolation<?> v : e.getConstraintViolations()) {
+      out.add(v.getPropertyPath() + ": " + v.getMessage());
+    }
+    return out;
+  }
+
+  /** Loads a valid flow file into the runtime's repository. */
+  public FlowWithSource load(Path flowFile) throws IOException {
+    List<String> violations = validate(flowFile);
+    if (!violations.isEmpty()) {
+      throw new IllegalArgumentException(
+          flowFile + " is not a valid flow:\n  " + String.join("\n  ", violations));
+    }
+    List<FlowWithSource> flows =
+        context.getBean(LocalFlowRepositoryLoader.class).load(flowFile.toFile());
+    if (flows.size() != 1) {
+      throw new IllegalArgumentException(flowFile + ": expected one flow, loaded " + flows.size());
+    }
+    return flows.get(0);
+  }
+
+  /** Executes a loaded flow with inputs and waits until it ends (or the timeout passes). */
+  public Execution run(FlowWithSource flow, Map<String, Object> inputs, Duration timeout)
+      throws Exception {
+    FlowInputOutput io = context.getBean(FlowInputOutput.class);
+    return context
+        .getBean(TestRunnerUtils.class)
+        .runOne(flow.toFlow(), (f, e) -> io.readExecutionInputs(f, e, inputs), timeout);
+  }
+
+  /** Every task run's outputs, keyed by task id (and value for iterations), in run order. */
+  public Map<String, Object> outputs(Execution execution) throws Exception {
+    TaskOutputService service = context.getBean(TaskOutputService.class);
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (TaskRun run : execution.getTaskRunList()) {
+      Map<String, Object> o = service.getOutputs(run);
+      String key =
+          run.getValue() == null ? run.getTaskId() : run.getTaskId() + "[" + run.getValue() + "]";
+      out.put(key, o == null ? Map.of() : o);
+    }
+    return out;
+  }
+
+  /** Opens a {@code kestra://} file of an execution. */
+  public InputStream open(Execution execution, URI uri) throws IOException {
+    return context
+        .getBean(StorageInterface.class)
+        .get(execution.getTenantId(), execution.getNamespace(), uri);
+  }
+
+  @Override
+  public void close() {
+    context.close();
+  }
+}
