@@ -99,6 +99,75 @@ class FlowValidationTest {
             m -> assertThat(m).contains("generate[0].family: unknown family 'graph_colour'"));
   }
 
+  private static io.kestra.core.models.executions.Execution runInline(String yaml)
+      throws Exception {
+    Path file = Files.createTempFile("flow", ".yaml");
+    Files.writeString(file, yaml);
+    return runner.run(runner.load(file), java.util.Map.of(), java.time.Duration.ofMinutes(5));
+  }
+
+  @Test
+  void scoreTaskScoresExternalCompletionsThroughKestra() throws Exception {
+    io.prorl.tasks.TaskFamilies families = io.prorl.tasks.TaskFamilies.builtIn();
+    List<io.prorl.tasks.Problem> ps = families.generate("countdown", java.util.Map.of(), 5, 2);
+    StringBuilder lines = new StringBuilder();
+    for (io.prorl.tasks.Problem p : ps) {
+      String problem = io.prorl.tasks.ProblemJsonl.toLine(p);
+      lines
+          .append("{\"problem\":")
+          .append(problem)
+          .append(",\"completion\":")
+          .append(io.prorl.tasks.Json.MAPPER.writeValueAsString(p.solution()))
+          .append("}\n");
+      lines.append("{\"problem\":").append(problem).append(",\"completion\":\"no idea\"}\n");
+    }
+    Path completions = Files.createTempFile("completions", ".jsonl");
+    Files.writeString(completions, lines);
+    var execution =
+        runInline(
+            """
+            id: score
+            namespace: prorl.test
+            tasks:
+              - id: score
+                type: io.kestra.plugin.prorl.Score
+                from: "%s"
+                ks: [1, 2]
+            """
+                .formatted(completions.toUri()));
+    assertThat(execution.getState().getCurrent().name()).isEqualTo("SUCCESS");
+    var outputs = runner.outputs(execution);
+    assertThat(outputs.get("score").toString())
+        .contains("lines=4")
+        .contains("passAtK={1=0.5, 2=1.0}")
+        .contains("countdown={1=0.5, 2=1.0}");
+  }
+
+  @Test
+  void aGpuPhaseFailsFastWithoutAGpu() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeFalse(
+        io.prorl.engine.gpu.GpuPreflight.probe().available(), "this machine has a GPU");
+    Path checkpoints = Files.createTempDirectory("ckpt");
+    var execution =
+        runInline(
+            """
+            id: gpu-phase
+            namespace: prorl.test
+            tasks:
+              - id: phase
+                type: io.kestra.plugin.prorl.TrainPhase
+                policy: file:///nonexistent
+                dataset: file:///nonexistent.jsonl
+                checkpointRoot: "%s"
+                device: gpu
+            """
+                .formatted(checkpoints.toUri()));
+    assertThat(execution.getState().getCurrent().name()).isEqualTo("FAILED");
+    try (Stream<Path> s = Files.list(checkpoints)) {
+      assertThat(s).isEmpty(); // failed before reading data or writing anything
+    }
+  }
+
   @Test
   void expressionsAreLeftForRunTime() {
     List<String> v =

@@ -42,6 +42,8 @@ public final class TrainPhaseJob {
    *     while the run has no finished phase
    * @param trainer the RL hyperparameters
    * @param limits when the phase stops
+   * @param resetOptimizer true: a phase starts with fresh AdamW moments (ProRL v1); false: it
+   *     carries the previous phase's moments across the reference reset (ProRL v2)
    * @param checkpointEvery a resume point every this many steps
    * @param seed the run's seed; phase p uses seed * 1000 + p
    * @param device cpu, gpu or auto
@@ -54,6 +56,7 @@ public final class TrainPhaseJob {
       String startPolicy,
       TrainerConfig trainer,
       PhaseLimits limits,
+      boolean resetOptimizer,
       int checkpointEvery,
       long seed,
       String device,
@@ -109,7 +112,7 @@ public final class TrainPhaseJob {
                 : new Validator(
                     tokenizer, families, validation, config.trainer().sampling().maxNewTokens());
         PhaseResult result =
-            new PhaseTrainer(config.trainer(), config.limits())
+            new PhaseTrainer(config.trainer(), config.limits(), probe.carried())
                 .run(
                     policy,
                     rollouts::rollout,
@@ -126,7 +129,8 @@ public final class TrainPhaseJob {
     }
   }
 
-  private record Probe(int phase, Path policyDir, String startedFrom) {}
+  private record Probe(
+      int phase, Path policyDir, String startedFrom, PhaseTrainer.OptimizerCarry carried) {}
 
   /** Which phase is due and the local directory of the policy it starts from. */
   private static Probe probe(Config config, Path scratch) throws IOException {
@@ -136,7 +140,13 @@ public final class TrainPhaseJob {
     Optional<CheckpointId> previous = progress.latestPhaseEnd();
     if (previous.isPresent() && previous.get().phase() < phase) {
       Path dir = reader.download(previous.get(), scratch);
-      return new Probe(phase, dir, config.store().uri(previous.get().prefix()).toString());
+      PhaseTrainer.OptimizerCarry carried = null;
+      if (!config.resetOptimizer()) {
+        Checkpointer.Loaded end = reader.load(previous.get());
+        carried =
+            new PhaseTrainer.OptimizerCarry(end.optimizerState(), end.state().optimizerSteps());
+      }
+      return new Probe(phase, dir, config.store().uri(previous.get().prefix()).toString(), carried);
     }
     if (phase > 1) {
       throw new IllegalStateException(
@@ -148,7 +158,7 @@ public final class TrainPhaseJob {
               + (phase - 1)
               + " has no end checkpoint");
     }
-    return new Probe(phase, PolicyDirs.resolve(config.startPolicy()), config.startPolicy());
+    return new Probe(phase, PolicyDirs.resolve(config.startPolicy()), config.startPolicy(), null);
   }
 
   private static void deleteTree(Path dir) throws IOException {

@@ -5,12 +5,14 @@ import io.prorl.engine.DjlEngine;
 import io.prorl.engine.checkpoint.CheckpointId;
 import io.prorl.engine.checkpoint.Checkpointer;
 import io.prorl.engine.checkpoint.TrainerState;
+import io.prorl.engine.io.SafeTensors;
 import io.prorl.engine.model.Qwen2Model;
 import io.prorl.engine.optim.AdamW;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.ToDoubleFunction;
 
@@ -29,11 +31,25 @@ public final class PhaseTrainer {
   private final TrainerConfig config;
   private final PhaseLimits limits;
   private final AdamW.Config optimizerConfig;
+  private final OptimizerCarry carried;
 
+  /** AdamW moments carried into a phase: ProRL v2 keeps the optimizer across a reference reset. */
+  public record OptimizerCarry(Map<String, SafeTensors.Tensor> moments, long steps) {}
+
+  /** A ProRL v1 phase: the reset re-initialises the optimizer. */
   public PhaseTrainer(TrainerConfig config, PhaseLimits limits) {
+    this(config, limits, null);
+  }
+
+  /**
+   * @param carried AdamW state to start from (ProRL v2: only the reference is reset), or null for
+   *     fresh moments (ProRL v1)
+   */
+  public PhaseTrainer(TrainerConfig config, PhaseLimits limits, OptimizerCarry carried) {
     this.config = config;
     this.limits = limits;
     this.optimizerConfig = new AdamW.Config(0.9, 0.999, 1e-8, config.weightDecay());
+    this.carried = carried;
   }
 
   /** A phase without checkpoints. */
@@ -117,7 +133,10 @@ public final class PhaseTrainer {
                   policy.manager().getDevice());
         }
       } else {
-        // the ProRL reset: pi_ref := pi_theta, optimizer state re-initialised
+        // the ProRL reset: pi_ref := pi_theta; optimizer state re-initialised (v1) or kept (v2)
+        if (carried != null) {
+          optimizer.load(carried.moments(), carried.steps());
+        }
         if (plan != null) {
           CheckpointId start = new CheckpointId(plan.runId(), plan.phase(), 0);
           referenceKey = start.prefix();
@@ -126,8 +145,8 @@ public final class PhaseTrainer {
                   plan,
                   start,
                   policy,
-                  null,
-                  state(plan, 0, seed, prompts, 0, referenceKey, validations, null));
+                  carried == null ? null : optimizer,
+                  state(plan, 0, seed, prompts, optimizer.step(), referenceKey, validations, null));
           listener.onCheckpoint(lastCheckpoint, 0);
         }
         reference = config.loss().klCoef() > 0 ? frozenCopy(policy) : null;

@@ -25,10 +25,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The learning experiment behind the (not yet CI-gated) learning check: the embedded tiny policy is
- * warm-started by SFT on the graph_color solver's solutions (4 vertices, p 0.5, 3 colors), then
- * trained by ProRL phases of 10 steps with a hard reference reset between phases; validation pass@1
- * (greedy, 100 held-out problems) after the warm start and after every phase.
+ * An engine-only learning experiment (superseded by the quickstart flow, whose held-out prompts are
+ * deduplicated; here all 100 validation prompts also occur in training - 63 distinct 4-vertex
+ * graphs): the embedded tiny policy is warm-started by SFT on the graph_color solver's solutions (4
+ * vertices, p 0.5, 3 colors), then trained by ProRL phases of 10 steps with a hard reference reset
+ * between phases; validation pass@1 (greedy, 100 held-out problems) after the warm start and after
+ * every phase.
  *
  * <p>Run: {@code ./prorl learning-check [SFT_STEPS] [PHASES] [LR]} (defaults 200, 3, 1e-4).
  */

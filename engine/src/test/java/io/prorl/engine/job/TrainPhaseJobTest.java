@@ -28,6 +28,11 @@ class TrainPhaseJobTest {
   @TempDir Path tmp;
 
   private TrainPhaseJob.Config config(FileCheckpointStore store, Path base, int steps) {
+    return config(store, base, steps, true);
+  }
+
+  private TrainPhaseJob.Config config(
+      FileCheckpointStore store, Path base, int steps, boolean resetOptimizer) {
     SamplingParams sampling = new SamplingParams(1.0, 1.0, 0, 8, List.of(ChatTemplate.IM_END), 0);
     TrainerConfig trainer =
         new TrainerConfig(2, 4, 1, 1e-3, 0, 1.0, LossConfig.prorl(), sampling, true, false, 1, 0.0);
@@ -37,6 +42,7 @@ class TrainPhaseJobTest {
         base.toUri().toString(),
         trainer,
         new PhaseLimits(steps, null, 0, 0, 0),
+        resetOptimizer,
         1,
         3,
         "cpu",
@@ -84,5 +90,37 @@ class TrainPhaseJobTest {
     assertThat(end.resolve("model.safetensors")).exists();
     assertThat(end.resolve("tokenizer.json")).exists();
     Checkpointer.verifyLocal(end);
+  }
+
+  @Test
+  void proRlV2KeepsTheOptimizerMomentsAcrossTheReset() throws Exception {
+    // digit-share rewards are partial, so groups are mixed and every step updates
+    TaskFamilies families = new TaskFamilies(List.of(new io.prorl.engine.DigitFamily()));
+    List<Problem> train = families.generate("digits", Map.of(), 1, 20);
+    Path base = EmbeddedDefault.write(tmp.resolve("base"), 1);
+    FileCheckpointStore store = new FileCheckpointStore(tmp.resolve("ckpt"));
+    TrainPhaseJob.run(config(store, base, 1), train, List.of(), families, TrainingListener.NONE);
+    TrainPhaseJob.run(
+        config(store, base, 1, false), train, List.of(), families, TrainingListener.NONE);
+    TrainPhaseJob.run(
+        config(store, base, 1, true), train, List.of(), families, TrainingListener.NONE);
+    Path phase1End = tmp.resolve("ckpt/run1/phase-0001/step-000001");
+    Path phase2Start = tmp.resolve("ckpt/run1/phase-0002/step-000000");
+    Path phase3Start = tmp.resolve("ckpt/run1/phase-0003/step-000000");
+    // v2: phase 2 starts with phase 1's moments; v1: phase 3 starts without any
+    assertThat(Files.readAllBytes(phase2Start.resolve(Checkpointer.OPTIMIZER)))
+        .isEqualTo(Files.readAllBytes(phase1End.resolve(Checkpointer.OPTIMIZER)));
+    assertThat(phase3Start.resolve(Checkpointer.OPTIMIZER)).doesNotExist();
+    Checkpointer reader = new Checkpointer(store, null, null, null, Map.of());
+    long phase1Steps =
+        reader
+            .state(io.prorl.engine.checkpoint.CheckpointId.parse("run1/phase-0001/step-000001/"))
+            .optimizerSteps();
+    long phase2StartSteps =
+        reader
+            .state(io.prorl.engine.checkpoint.CheckpointId.parse("run1/phase-0002/step-000000/"))
+            .optimizerSteps();
+    assertThat(phase1Steps).isPositive();
+    assertThat(phase2StartSteps).isEqualTo(phase1Steps);
   }
 }

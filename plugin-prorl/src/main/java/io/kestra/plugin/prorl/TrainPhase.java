@@ -220,6 +220,14 @@ public class TrainPhase extends Task implements RunnableTask<TrainPhase.Output>,
   @Builder.Default
   private Property<Double> maxKl = Property.ofValue(0.0);
 
+  @Schema(
+      title = "Reset the optimizer with the reference (ProRL v1) or keep its moments (v2).",
+      description =
+          "true: every phase starts with fresh AdamW moments; false: the moments of the previous"
+              + " phase's end carry over and only the KL reference is reset.")
+  @Builder.Default
+  private Property<Boolean> resetOptimizer = Property.ofValue(true);
+
   @Schema(title = "A resume checkpoint every N steps (the phase end is always written).")
   @Builder.Default
   private Property<Integer> checkpointEvery = Property.ofValue(5);
@@ -302,6 +310,7 @@ public class TrainPhase extends Task implements RunnableTask<TrainPhase.Output>,
             runContext.render(policy).as(String.class).orElseThrow(),
             trainer,
             limits,
+            runContext.render(resetOptimizer).as(Boolean.class).orElse(true),
             runContext.render(checkpointEvery).as(Integer.class).orElse(5),
             runContext.render(seed).as(Long.class).orElse(1L),
             deviceName,
