@@ -2,6 +2,7 @@ package io.prorl.engine.job;
 
 import io.prorl.engine.Devices;
 import io.prorl.engine.DjlEngine;
+import io.prorl.engine.checkpoint.S3CheckpointStore;
 import io.prorl.engine.io.HfModelDir;
 import io.prorl.engine.model.Qwen2Model;
 import io.prorl.engine.sampling.Generation;
@@ -13,6 +14,7 @@ import io.prorl.tasks.Problem;
 import io.prorl.tasks.TaskFamilies;
 import io.prorl.tasks.eval.PassAtKTable;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -37,6 +39,7 @@ public final class EvaluateJob {
    * @param maxNewTokens response length limit
    * @param seed the sampling seed; every policy sees the same seeds
    * @param device cpu, gpu or auto
+   * @param s3 how to reach S3 for s3:// policies
    */
   public record Config(
       Map<String, String> policies,
@@ -46,7 +49,8 @@ public final class EvaluateJob {
       double topP,
       int maxNewTokens,
       long seed,
-      String device) {
+      String device,
+      S3CheckpointStore.Settings s3) {
     public Config {
       if (policies.isEmpty()) {
         throw new IllegalArgumentException("policies: at least one policy to evaluate");
@@ -107,7 +111,8 @@ public final class EvaluateJob {
   private static PolicyReport evaluate(
       String name, String reference, Config config, List<Problem> problems, TaskFamilies families)
       throws IOException {
-    Path dir = PolicyDirs.resolve(reference);
+    Path dir =
+        PolicyDirs.resolve(reference, config.s3(), Files.createTempDirectory("prorl-policy"));
     PassAtKTable table = new PassAtKTable();
     double rewardSum = 0;
     try (Tokenizer tokenizer = Tokenizer.load(dir.resolve(HfModelDir.TOKENIZER));

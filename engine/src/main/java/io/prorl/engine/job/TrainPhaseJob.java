@@ -6,6 +6,7 @@ import io.prorl.engine.DjlEngine;
 import io.prorl.engine.checkpoint.CheckpointId;
 import io.prorl.engine.checkpoint.CheckpointStore;
 import io.prorl.engine.checkpoint.Checkpointer;
+import io.prorl.engine.checkpoint.S3CheckpointStore;
 import io.prorl.engine.io.HfModelDir;
 import io.prorl.engine.model.Qwen2Model;
 import io.prorl.engine.rl.CheckpointPlan;
@@ -49,6 +50,7 @@ public final class TrainPhaseJob {
    * @param device cpu, gpu or auto
    * @param datasetSha256 recorded in manifests
    * @param lineage recorded in manifests
+   * @param s3 how to reach S3 for an s3:// start policy
    */
   public record Config(
       CheckpointStore store,
@@ -61,7 +63,8 @@ public final class TrainPhaseJob {
       long seed,
       String device,
       String datasetSha256,
-      Map<String, String> lineage) {}
+      Map<String, String> lineage,
+      S3CheckpointStore.Settings s3) {}
 
   /**
    * @param phase the phase that ran (or resumed)
@@ -158,7 +161,11 @@ public final class TrainPhaseJob {
               + (phase - 1)
               + " has no end checkpoint");
     }
-    return new Probe(phase, PolicyDirs.resolve(config.startPolicy()), config.startPolicy(), null);
+    return new Probe(
+        phase,
+        PolicyDirs.resolve(config.startPolicy(), config.s3(), scratch),
+        config.startPolicy(),
+        null);
   }
 
   private static void deleteTree(Path dir) throws IOException {

@@ -47,7 +47,8 @@ class TrainPhaseJobTest {
         3,
         "cpu",
         "sha",
-        Map.of("test", "yes"));
+        Map.of("test", "yes"),
+        null);
   }
 
   @Test

@@ -4,7 +4,6 @@ import io.kestra.core.models.annotations.Example;
 import io.kestra.core.models.annotations.Plugin;
 import io.kestra.core.models.property.Property;
 import io.kestra.core.models.tasks.RunnableTask;
-import io.kestra.core.models.tasks.Task;
 import io.kestra.core.runners.RunContext;
 import io.prorl.engine.job.EvaluateJob;
 import io.prorl.tasks.Json;
@@ -67,9 +66,10 @@ import lombok.experimental.SuperBuilder;
                   ks: [1, 4, 8]
               """)
     })
-public class Evaluate extends Task implements RunnableTask<Evaluate.Output>, StaticallyChecked {
+public class Evaluate extends CheckpointStoreTask
+    implements RunnableTask<Evaluate.Output>, StaticallyChecked {
 
-  @Schema(title = "Policies to evaluate: name -> HF directory (file:// URI or path).")
+  @Schema(title = "Policies to evaluate: name -> HF directory (file://, s3:// or a path).")
   @NotNull
   private Property<Map<String, String>> policies;
 
@@ -136,7 +136,8 @@ public class Evaluate extends Task implements RunnableTask<Evaluate.Output>, Sta
             runContext.render(topP).as(Double.class).orElse(0.95),
             runContext.render(maxNewTokens).as(Integer.class).orElse(64),
             runContext.render(seed).as(Long.class).orElse(1L),
-            runContext.render(device).as(String.class).orElse("cpu"));
+            runContext.render(device).as(String.class).orElse("cpu"),
+            s3Settings(runContext));
     runContext
         .logger()
         .info(

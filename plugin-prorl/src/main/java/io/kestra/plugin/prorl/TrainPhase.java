@@ -7,9 +7,7 @@ import io.kestra.core.models.executions.metrics.Counter;
 import io.kestra.core.models.executions.metrics.Timer;
 import io.kestra.core.models.property.Property;
 import io.kestra.core.models.tasks.RunnableTask;
-import io.kestra.core.models.tasks.Task;
 import io.kestra.core.runners.RunContext;
-import io.prorl.engine.checkpoint.CheckpointStores;
 import io.prorl.engine.checkpoint.Checkpointer;
 import io.prorl.engine.gpu.GpuPreflight;
 import io.prorl.engine.job.TrainPhaseJob;
@@ -101,7 +99,8 @@ import lombok.experimental.SuperBuilder;
       @Metric(name = "kl", type = Counter.TYPE, description = "of the last step"),
       @Metric(name = "step.duration", type = Timer.TYPE)
     })
-public class TrainPhase extends Task implements RunnableTask<TrainPhase.Output>, StaticallyChecked {
+public class TrainPhase extends CheckpointStoreTask
+    implements RunnableTask<TrainPhase.Output>, StaticallyChecked {
 
   @Schema(title = "The policy phase 1 starts from: an HF directory (file:// URI or path).")
   @NotNull
@@ -118,7 +117,7 @@ public class TrainPhase extends Task implements RunnableTask<TrainPhase.Output>,
   @Builder.Default
   private Property<Integer> validationProblems = Property.ofValue(100);
 
-  @Schema(title = "Where the run's checkpoints live: file:///dir or a path.")
+  @Schema(title = "Where the run's checkpoints live: file:///dir, s3://bucket/prefix or a path.")
   @NotNull
   private Property<String> checkpointRoot;
 
@@ -305,7 +304,7 @@ public class TrainPhase extends Task implements RunnableTask<TrainPhase.Output>,
     String run = runContext.render(runId).as(String.class).orElse(Lineage.defaultRunId(runContext));
     TrainPhaseJob.Config config =
         new TrainPhaseJob.Config(
-            CheckpointStores.open(runContext.render(checkpointRoot).as(String.class).orElseThrow()),
+            openStore(runContext, runContext.render(checkpointRoot).as(String.class).orElseThrow()),
             run,
             runContext.render(policy).as(String.class).orElseThrow(),
             trainer,
@@ -318,7 +317,8 @@ public class TrainPhase extends Task implements RunnableTask<TrainPhase.Output>,
                 .render(datasetSha256)
                 .as(String.class)
                 .orElse(Checkpointer.sha256(trainFile)),
-            Lineage.of(runContext));
+            Lineage.of(runContext),
+            s3Settings(runContext));
     Path metricsFile = runContext.workingDir().createTempFile(".jsonl");
     TrainPhaseJob.Result r;
     try (BufferedWriter metricsOut = Files.newBufferedWriter(metricsFile)) {

@@ -4,9 +4,7 @@ import io.kestra.core.models.annotations.Example;
 import io.kestra.core.models.annotations.Plugin;
 import io.kestra.core.models.property.Property;
 import io.kestra.core.models.tasks.RunnableTask;
-import io.kestra.core.models.tasks.Task;
 import io.kestra.core.runners.RunContext;
-import io.prorl.engine.checkpoint.CheckpointStores;
 import io.prorl.engine.checkpoint.Checkpointer;
 import io.prorl.engine.job.WarmStartJob;
 import io.prorl.tasks.ProblemJsonl;
@@ -62,7 +60,8 @@ import lombok.experimental.SuperBuilder;
                   steps: 50
               """)
     })
-public class WarmStart extends Task implements RunnableTask<WarmStart.Output>, StaticallyChecked {
+public class WarmStart extends CheckpointStoreTask
+    implements RunnableTask<WarmStart.Output>, StaticallyChecked {
 
   @Schema(title = "Training problems with worked solutions (JSONL URI).")
   @NotNull
@@ -71,7 +70,7 @@ public class WarmStart extends Task implements RunnableTask<WarmStart.Output>, S
   @Schema(title = "Validation problems (JSONL URI) for the base's pass@1, optional.")
   private Property<String> validation;
 
-  @Schema(title = "Where checkpoints go: file:///dir or a path.")
+  @Schema(title = "Where checkpoints go: file:///dir, s3://bucket/prefix or a path.")
   @NotNull
   private Property<String> checkpointRoot;
 
@@ -131,7 +130,7 @@ public class WarmStart extends Task implements RunnableTask<WarmStart.Output>, S
     String run = runContext.render(runId).as(String.class).orElse(Lineage.defaultRunId(runContext));
     WarmStartJob.Config config =
         new WarmStartJob.Config(
-            CheckpointStores.open(runContext.render(checkpointRoot).as(String.class).orElseThrow()),
+            openStore(runContext, runContext.render(checkpointRoot).as(String.class).orElseThrow()),
             run,
             runContext.render(seed).as(Long.class).orElse(1L),
             new io.prorl.engine.rl.WarmStart.Config(
