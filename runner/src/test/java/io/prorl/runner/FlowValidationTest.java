@@ -46,6 +46,30 @@ class FlowValidationTest {
     }
   }
 
+  @Test
+  void everyPluginExampleIsAValidFlow() {
+    List<Class<?>> tasks =
+        List.of(
+            io.kestra.plugin.prorl.AssembleDataset.class,
+            io.kestra.plugin.prorl.WarmStart.class,
+            io.kestra.plugin.prorl.TrainPhase.class,
+            io.kestra.plugin.prorl.LatestCheckpoint.class,
+            io.kestra.plugin.prorl.Evaluate.class,
+            io.kestra.plugin.prorl.Score.class,
+            io.kestra.plugin.prorl.GpuInfo.class);
+    for (Class<?> task : tasks) {
+      io.kestra.core.models.annotations.Plugin plugin =
+          task.getAnnotation(io.kestra.core.models.annotations.Plugin.class);
+      assertThat(plugin.examples()).as(task.getSimpleName()).isNotEmpty();
+      for (io.kestra.core.models.annotations.Example e : plugin.examples()) {
+        assertThat(e.full()).isTrue();
+        assertThat(runner.validateSource(String.join("\n", e.code())))
+            .as(task.getSimpleName())
+            .isEmpty();
+      }
+    }
+  }
+
   private static String trainPhase(String properties) {
     return """
     id: bad
@@ -141,6 +165,50 @@ class FlowValidationTest {
         .contains("lines=4")
         .contains("passAtK={1=0.5, 2=1.0}")
         .contains("countdown={1=0.5, 2=1.0}");
+  }
+
+  @Test
+  void assembleDatasetReadsHttpSourcesAndDropsEvaluationOverlap() throws Exception {
+    io.prorl.tasks.TaskFamilies families = io.prorl.tasks.TaskFamilies.builtIn();
+    List<io.prorl.tasks.Problem> ps = families.generate("arithmetic", java.util.Map.of(), 9, 30);
+    StringBuilder all = new StringBuilder();
+    ps.forEach(p -> all.append(io.prorl.tasks.ProblemJsonl.toLine(p)).append('\n'));
+    Path evaluation = Files.createTempFile("eval", ".jsonl");
+    Files.writeString(evaluation, io.prorl.tasks.ProblemJsonl.toLine(ps.get(3)) + "\n");
+    com.sun.net.httpserver.HttpServer http =
+        com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    byte[] body = all.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    http.createContext(
+        "/problems.jsonl",
+        x -> {
+          x.sendResponseHeaders(200, body.length);
+          x.getResponseBody().write(body);
+          x.close();
+        });
+    http.start();
+    try {
+      var execution =
+          runInline(
+              """
+              id: http-dataset
+              namespace: prorl.test
+              tasks:
+                - id: dataset
+                  type: io.kestra.plugin.prorl.AssembleDataset
+                  sources: ["http://127.0.0.1:%d/problems.jsonl"]
+                  evaluationSets: ["%s"]
+                  validationFraction: 0.1
+              """
+                  .formatted(http.getAddress().getPort(), evaluation.toUri()));
+      assertThat(execution.getState().getCurrent().name()).isEqualTo("SUCCESS");
+      String out = runner.outputs(execution).get("dataset").toString();
+      assertThat(out)
+          .contains("trainCount=26")
+          .contains("validationCount=3")
+          .contains("evaluationOverlapRemoved=1");
+    } finally {
+      http.stop(0);
+    }
   }
 
   @Test

@@ -61,8 +61,23 @@ public final class RlStepBench {
         "checkpoint s",
         "step s",
         "ckpt MB");
+    // the issue's ~50M shape: d 640, 8 layers, 10 heads sharing 2 kv heads, SwiGLU 2048, untied
+    ModelConfig large =
+        new ModelConfig(
+            8192, 640, 8, 10, 2, 2048, 10000.0, 1e-6, false, 4096, -1, tiny.eosTokenIds());
+    List<ModelConfig> configs = new ArrayList<>();
+    for (String name : args.length == 0 ? new String[] {"tiny", "32m", "50m"} : args) {
+      configs.add(
+          switch (name) {
+            case "tiny" -> tiny;
+            case "32m" -> mid;
+            case "50m" -> large;
+            default ->
+                throw new IllegalArgumentException("model must be tiny, 32m or 50m: " + name);
+          });
+    }
     try (Tokenizer tokenizer = Tokenizer.load(dir.resolve("tokenizer.json"))) {
-      for (ModelConfig config : List.of(tiny, mid)) {
+      for (ModelConfig config : configs) {
         bench(config, tokenizer, dir);
       }
     }
@@ -130,7 +145,7 @@ public final class RlStepBench {
       }
       System.out.printf(
           "%-6s %7.1fM %10.2f %12.2f %10.2f %12.2f %10.2f %12.1f%n",
-          config.hiddenSize() == 512 ? "~32M" : "tiny",
+          config.hiddenSize() == 640 ? "~50M" : config.hiddenSize() == 512 ? "~32M" : "tiny",
           config.parameterCount() / 1e6,
           median(t[0]),
           median(t[1]),
