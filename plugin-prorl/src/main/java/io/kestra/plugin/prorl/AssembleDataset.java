@@ -138,15 +138,13 @@ public class AssembleDataset extends Task
     }
     List<String> sourceUris = runContext.render(sources).asList(String.class);
     for (String uri : sourceUris) {
-      Path local = InputFiles.fetch(runContext, uri, "sources");
-      List<Problem> read = jsonl.read(Files.newBufferedReader(local), uri);
+      List<Problem> read = ProblemFiles.read(runContext, jsonl, uri, "sources").problems();
       problems.addAll(read);
       log.info("read {} problems from {}", read.size(), uri);
     }
     List<Problem> evaluation = new ArrayList<>();
     for (String uri : runContext.render(evaluationSets).asList(String.class)) {
-      Path local = InputFiles.fetch(runContext, uri, "evaluationSets");
-      evaluation.addAll(jsonl.read(Files.newBufferedReader(local), uri));
+      evaluation.addAll(ProblemFiles.read(runContext, jsonl, uri, "evaluationSets").problems());
     }
     double fraction = runContext.render(validationFraction).as(Double.class).orElse(0.1);
     long shuffleSeed = runContext.render(seed).as(Long.class).orElse(42L);

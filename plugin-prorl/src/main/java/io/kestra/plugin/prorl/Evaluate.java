@@ -122,10 +122,9 @@ public class Evaluate extends CheckpointStoreTask
   public Output run(RunContext runContext) throws Exception {
     TaskFamilies families = TaskFamilies.builtIn();
     String problemsUri = runContext.render(problems).as(String.class).orElseThrow();
-    List<Problem> all =
-        new ProblemJsonl(families).read(InputFiles.fetch(runContext, problemsUri, "problems"));
-    int max = runContext.render(maxProblems).as(Integer.class).orElse(0);
-    List<Problem> set = max > 0 ? all.subList(0, Math.min(max, all.size())) : all;
+    List<Problem> set =
+        ProblemFiles.firstOf(
+            runContext, new ProblemJsonl(families), problems, "problems", maxProblems, 0);
     Map<String, String> named = runContext.render(policies).asMap(String.class, String.class);
     EvaluateJob.Config config =
         new EvaluateJob.Config(

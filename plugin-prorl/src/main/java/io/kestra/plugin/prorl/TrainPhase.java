@@ -8,7 +8,6 @@ import io.kestra.core.models.executions.metrics.Timer;
 import io.kestra.core.models.property.Property;
 import io.kestra.core.models.tasks.RunnableTask;
 import io.kestra.core.runners.RunContext;
-import io.prorl.engine.checkpoint.Checkpointer;
 import io.prorl.engine.gpu.GpuPreflight;
 import io.prorl.engine.job.TrainPhaseJob;
 import io.prorl.engine.rl.LossConfig;
@@ -280,18 +279,15 @@ public class TrainPhase extends CheckpointStoreTask
     }
     TaskFamilies families = TaskFamilies.builtIn();
     ProblemJsonl jsonl = new ProblemJsonl(families);
-    Path trainFile =
-        InputFiles.fetch(
-            runContext, runContext.render(dataset).as(String.class).orElseThrow(), "dataset");
-    List<Problem> train = jsonl.read(trainFile);
-    List<Problem> validationSet = List.of();
-    var validationUri = runContext.render(validation).as(String.class);
-    if (validationUri.isPresent()) {
-      List<Problem> all =
-          jsonl.read(InputFiles.fetch(runContext, validationUri.get(), "validation"));
-      int n = runContext.render(validationProblems).as(Integer.class).orElse(100);
-      validationSet = all.subList(0, Math.min(n, all.size()));
-    }
+    ProblemFiles.Read trainFile =
+        ProblemFiles.read(
+            runContext,
+            jsonl,
+            runContext.render(dataset).as(String.class).orElseThrow(),
+            "dataset");
+    List<Problem> train = trainFile.problems();
+    List<Problem> validationSet =
+        ProblemFiles.firstOf(runContext, jsonl, validation, "validation", validationProblems, 100);
     TrainerConfig trainer = trainerConfig(runContext);
     int steps = runContext.render(maxSteps).as(Integer.class).orElse(10);
     PhaseLimits limits =
@@ -313,10 +309,7 @@ public class TrainPhase extends CheckpointStoreTask
             runContext.render(checkpointEvery).as(Integer.class).orElse(5),
             runContext.render(seed).as(Long.class).orElse(1L),
             deviceName,
-            runContext
-                .render(datasetSha256)
-                .as(String.class)
-                .orElse(Checkpointer.sha256(trainFile)),
+            runContext.render(datasetSha256).as(String.class).orElse(trainFile.sha256()),
             Lineage.of(runContext),
             s3Settings(runContext));
     Path metricsFile = runContext.workingDir().createTempFile(".jsonl");

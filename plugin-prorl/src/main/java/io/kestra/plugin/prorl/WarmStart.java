@@ -5,14 +5,11 @@ import io.kestra.core.models.annotations.Plugin;
 import io.kestra.core.models.property.Property;
 import io.kestra.core.models.tasks.RunnableTask;
 import io.kestra.core.runners.RunContext;
-import io.prorl.engine.checkpoint.Checkpointer;
 import io.prorl.engine.job.WarmStartJob;
 import io.prorl.tasks.ProblemJsonl;
 import io.prorl.tasks.TaskFamilies;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.NotNull;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import lombok.Builder;
@@ -116,17 +113,14 @@ public class WarmStart extends CheckpointStoreTask
   public Output run(RunContext runContext) throws Exception {
     TaskFamilies families = TaskFamilies.builtIn();
     ProblemJsonl jsonl = new ProblemJsonl(families);
-    String trainUri = runContext.render(dataset).as(String.class).orElseThrow();
-    Path trainFile = InputFiles.fetch(runContext, trainUri, "dataset");
-    var train = jsonl.read(trainFile);
-    var validationSet =
-        runContext.render(validation).as(String.class).isPresent()
-            ? jsonl.read(
-                InputFiles.fetch(
-                    runContext, runContext.render(validation).as(String.class).get(), "validation"))
-            : List.<io.prorl.tasks.Problem>of();
-    int n = runContext.render(validationProblems).as(Integer.class).orElse(100);
-    var validationSubset = validationSet.subList(0, Math.min(n, validationSet.size()));
+    ProblemFiles.Read train =
+        ProblemFiles.read(
+            runContext,
+            jsonl,
+            runContext.render(dataset).as(String.class).orElseThrow(),
+            "dataset");
+    var validationSubset =
+        ProblemFiles.firstOf(runContext, jsonl, validation, "validation", validationProblems, 100);
     String run = runContext.render(runId).as(String.class).orElse(Lineage.defaultRunId(runContext));
     WarmStartJob.Config config =
         new WarmStartJob.Config(
@@ -139,12 +133,15 @@ public class WarmStart extends CheckpointStoreTask
                 runContext.render(learningRate).as(Double.class).orElse(2e-3),
                 runContext.render(maxTokens).as(Integer.class).orElse(256),
                 runContext.render(seed).as(Long.class).orElse(1L)),
-            Checkpointer.sha256(trainFile),
+            train.sha256(),
             Lineage.of(runContext));
     WarmStartJob.Result r =
         WarmStartJob.run(
-            config, train, validationSubset, families, msg -> runContext.logger().info(msg));
-    Files.deleteIfExists(trainFile);
+            config,
+            train.problems(),
+            validationSubset,
+            families,
+            msg -> runContext.logger().info(msg));
     return Output.builder()
         .checkpoint(r.checkpoint())
         .runId(run)
