@@ -101,7 +101,7 @@ import lombok.experimental.SuperBuilder;
 public class TrainPhase extends CheckpointStoreTask
     implements RunnableTask<TrainPhase.Output>, StaticallyChecked {
 
-  @Schema(title = "The policy phase 1 starts from: an HF directory (file:// URI or path).")
+  @Schema(title = "The policy phase 1 starts from: an HF directory (file://, s3:// or a path).")
   @NotNull
   private Property<String> policy;
 
