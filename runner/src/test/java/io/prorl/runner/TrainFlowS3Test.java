@@ -40,6 +40,8 @@ class TrainFlowS3Test {
                 "--input",
                 "checkpointEvery=1",
                 "--input",
+                "keepLast=1",
+                "--input",
                 "runId=s3-run",
                 "--input",
                 "checkpointRoot=s3://models/prorl",
@@ -65,15 +67,15 @@ class TrainFlowS3Test {
           S3CheckpointStore.open("s3://models/prorl", server.settings())) {
         List<String> manifests =
             store.list("s3-run/").stream().filter(k -> k.endsWith(Checkpointer.MANIFEST)).toList();
+        // keepLast=1: the step-1 resume points are gone; base, phase starts and ends stay
         assertThat(manifests)
             .containsExactly(
                 "s3-run/phase-0000/step-000000/MANIFEST.json",
                 "s3-run/phase-0001/step-000000/MANIFEST.json",
-                "s3-run/phase-0001/step-000001/MANIFEST.json",
                 "s3-run/phase-0001/step-000002/MANIFEST.json",
                 "s3-run/phase-0002/step-000000/MANIFEST.json",
-                "s3-run/phase-0002/step-000001/MANIFEST.json",
                 "s3-run/phase-0002/step-000002/MANIFEST.json");
+        assertThat(store.list("s3-run/phase-0001/step-000001/")).isEmpty();
         String manifest;
         try (var in = store.get("s3-run/phase-0002/step-000002/MANIFEST.json")) {
           manifest = new String(in.readAllBytes());

@@ -70,7 +70,19 @@ public final class FileCheckpointStore implements CheckpointStore {
 
   @Override
   public void delete(String key) throws IOException {
-    Files.deleteIfExists(resolve(key));
+    Path p = resolve(key);
+    Files.deleteIfExists(p);
+    // folders left empty go too, so a pruned checkpoint leaves no trace
+    for (Path dir = p.getParent(); dir != null && !dir.equals(root); dir = dir.getParent()) {
+      try (Stream<Path> entries = Files.list(dir)) {
+        if (entries.findAny().isPresent()) {
+          break;
+        }
+      } catch (NoSuchFileException gone) {
+        continue;
+      }
+      Files.deleteIfExists(dir);
+    }
   }
 
   @Override

@@ -46,6 +46,7 @@ public final class TrainPhaseJob {
    * @param resetOptimizer true: a phase starts with fresh AdamW moments (ProRL v1); false: it
    *     carries the previous phase's moments across the reference reset (ProRL v2)
    * @param checkpointEvery a resume point every this many steps
+   * @param keepLast step checkpoints of the run to keep besides phase starts and ends (0 = all)
    * @param seed the run's seed; phase p uses seed * 1000 + p
    * @param device cpu, gpu or auto
    * @param datasetSha256 recorded in manifests
@@ -60,6 +61,7 @@ public final class TrainPhaseJob {
       PhaseLimits limits,
       boolean resetOptimizer,
       int checkpointEvery,
+      int keepLast,
       long seed,
       String device,
       String datasetSha256,
@@ -124,7 +126,11 @@ public final class TrainPhaseJob {
                     listener,
                     seed,
                     new CheckpointPlan(
-                        checkpointer, config.runId(), phase, config.checkpointEvery()));
+                        checkpointer,
+                        config.runId(),
+                        phase,
+                        config.checkpointEvery(),
+                        config.keepLast()));
         return new Result(phase, probe.startedFrom(), result);
       }
     } finally {

@@ -3,6 +3,7 @@ package io.prorl.engine.rl;
 import ai.djl.ndarray.NDManager;
 import io.prorl.engine.DjlEngine;
 import io.prorl.engine.checkpoint.CheckpointId;
+import io.prorl.engine.checkpoint.CheckpointRetention;
 import io.prorl.engine.checkpoint.Checkpointer;
 import io.prorl.engine.checkpoint.TrainerState;
 import io.prorl.engine.io.SafeTensors;
@@ -188,6 +189,13 @@ public final class PhaseTrainer {
                       validations,
                       stop));
           listener.onCheckpoint(lastCheckpoint, step);
+          if (plan.keepLast() > 0) {
+            for (String pruned :
+                new CheckpointRetention(plan.checkpointer().store(), plan.keepLast())
+                    .prune(plan.runId())) {
+              listener.onCheckpointDeleted(pruned);
+            }
+          }
         }
       }
       return result(

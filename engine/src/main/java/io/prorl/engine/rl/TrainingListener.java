@@ -10,5 +10,8 @@ public interface TrainingListener {
   /** A checkpoint was written (its MANIFEST.json included). */
   default void onCheckpoint(String uri, int step) {}
 
+  /** An older checkpoint was deleted by the retention policy. */
+  default void onCheckpointDeleted(String uri) {}
+
   TrainingListener NONE = metrics -> {};
 }

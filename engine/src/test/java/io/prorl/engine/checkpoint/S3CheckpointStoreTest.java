@@ -132,6 +132,7 @@ class S3CheckpointStoreTest {
               new io.prorl.engine.rl.PhaseLimits(2, null, 0, 0, 0),
               true,
               1,
+              0,
               3,
               "cpu",
               "sha",

@@ -44,6 +44,7 @@ class TrainPhaseJobTest {
         new PhaseLimits(steps, null, 0, 0, 0),
         resetOptimizer,
         1,
+        0,
         3,
         "cpu",
         "sha",

@@ -230,6 +230,15 @@ public class TrainPhase extends CheckpointStoreTask
   @Builder.Default
   private Property<Integer> checkpointEvery = Property.ofValue(5);
 
+  @Schema(
+      title = "Step checkpoints of the run to keep (0 = all).",
+      description =
+          "After each checkpoint the run keeps its newest keepLast step checkpoints, plus every"
+              + " phase start (the KL reference a resume needs), every phase end and the base"
+              + " policy; older resume points are deleted, MANIFEST.json first.")
+  @Builder.Default
+  private Property<Integer> keepLast = Property.ofValue(0);
+
   @Schema(title = "The run's seed.")
   @Builder.Default
   private Property<Long> seed = Property.ofValue(1L);
@@ -257,6 +266,7 @@ public class TrainPhase extends CheckpointStoreTask
     StaticValues.atLeast(out, "maxSteps", maxSteps, 1);
     StaticValues.atLeast(out, "maxNewTokens", maxNewTokens, 1);
     StaticValues.atLeast(out, "checkpointEvery", checkpointEvery, 1);
+    StaticValues.atLeast(out, "keepLast", keepLast, 0);
     StaticValues.atLeast(out, "temperature", temperature, 0);
     StaticValues.atLeast(out, "maxKl", maxKl, 0);
     StaticValues.number(learningRate)
@@ -307,6 +317,7 @@ public class TrainPhase extends CheckpointStoreTask
             limits,
             runContext.render(resetOptimizer).as(Boolean.class).orElse(true),
             runContext.render(checkpointEvery).as(Integer.class).orElse(5),
+            runContext.render(keepLast).as(Integer.class).orElse(0),
             runContext.render(seed).as(Long.class).orElse(1L),
             deviceName,
             runContext.render(datasetSha256).as(String.class).orElse(trainFile.sha256()),
@@ -448,6 +459,11 @@ public class TrainPhase extends CheckpointStoreTask
     @Override
     public void onCheckpoint(String uri, int step) {
       runContext.logger().info("checkpoint at step {}: {}", step, uri);
+    }
+
+    @Override
+    public void onCheckpointDeleted(String uri) {
+      runContext.logger().info("retention: deleted checkpoint {}", uri);
     }
   }
 
