@@ -191,6 +191,13 @@ public final class Checkpointer {
     return manifest;
   }
 
+  /** Reads a checkpoint's MANIFEST.json. */
+  public Manifest manifest(CheckpointId id) throws IOException {
+    try (InputStream in = store.get(id.prefix() + MANIFEST)) {
+      return JSON.readValue(in, Manifest.class);
+    }
+  }
+
   /** Reads a checkpoint's trainer_state.json without its weights. */
   public TrainerState state(CheckpointId id) throws IOException {
     try (InputStream in = store.get(id.prefix() + STATE)) {

@@ -6,6 +6,7 @@ import io.prorl.engine.DjlEngine;
 import io.prorl.engine.checkpoint.CheckpointId;
 import io.prorl.engine.checkpoint.CheckpointStore;
 import io.prorl.engine.checkpoint.Checkpointer;
+import io.prorl.engine.checkpoint.Manifest;
 import io.prorl.engine.checkpoint.S3CheckpointStore;
 import io.prorl.engine.io.HfModelDir;
 import io.prorl.engine.model.Qwen2Model;
@@ -51,6 +52,9 @@ public final class TrainPhaseJob {
    * @param device cpu, gpu or auto
    * @param datasetSha256 recorded in manifests
    * @param lineage recorded in manifests
+   * @param taskKey the caller's unit of work (a Kestra task run), the same for each of its retries,
+   *     or null: recorded in manifests as {@value #TASK_KEY}, so a retry that comes after its phase
+   *     ended returns that phase instead of starting the next one
    * @param s3 how to reach S3 for an s3:// start policy
    */
   public record Config(
@@ -66,7 +70,11 @@ public final class TrainPhaseJob {
       String device,
       String datasetSha256,
       Map<String, String> lineage,
+      String taskKey,
       S3CheckpointStore.Settings s3) {}
+
+  /** The manifest lineage entry naming the task that wrote a checkpoint. */
+  public static final String TASK_KEY = "prorl.task";
 
   /**
    * @param phase the phase that ran (or resumed)
@@ -94,13 +102,14 @@ public final class TrainPhaseJob {
       Probe probe = probe(config, work.resolve("tokenizer-probe"));
       int phase = probe.phase();
       Path policyDir = probe.policyDir();
+      listener.onPhaseStart(phase, probe.startedFrom());
       Checkpointer checkpointer =
           new Checkpointer(
               config.store(),
               policyDir.resolve(HfModelDir.TOKENIZER),
               probe.startedFrom(),
               config.datasetSha256(),
-              config.lineage());
+              lineage(config));
       try (Tokenizer tokenizer = Tokenizer.load(policyDir.resolve(HfModelDir.TOKENIZER));
           Qwen2Model policy = HfModelDir.load(policyDir, device)) {
         long seed = config.seed() * 1000 + phase;
@@ -147,6 +156,15 @@ public final class TrainPhaseJob {
     RunProgress progress = new RunProgress(reader, config.runId());
     int phase = progress.phaseToRun();
     Optional<CheckpointId> previous = progress.latestPhaseEnd();
+    if (previous.isPresent() && config.taskKey() != null) {
+      Manifest end = reader.manifest(previous.get());
+      if (config.taskKey().equals(end.lineage().get(TASK_KEY))) {
+        // this task ran that phase to its end before failing (e.g. at tracking): a retry returns
+        // the phase it was for, it does not start one more
+        return new Probe(
+            previous.get().phase(), reader.download(previous.get(), scratch), end.parent(), null);
+      }
+    }
     if (previous.isPresent() && previous.get().phase() < phase) {
       Path dir = reader.download(previous.get(), scratch);
       PhaseTrainer.OptimizerCarry carried = null;
@@ -172,6 +190,14 @@ public final class TrainPhaseJob {
         PolicyDirs.resolve(config.startPolicy(), config.s3(), scratch),
         config.startPolicy(),
         null);
+  }
+
+  private static Map<String, String> lineage(Config config) {
+    Map<String, String> out = new java.util.LinkedHashMap<>(config.lineage());
+    if (config.taskKey() != null) {
+      out.put(TASK_KEY, config.taskKey());
+    }
+    return out;
   }
 
   private static void deleteTree(Path dir) throws IOException {

@@ -137,6 +137,7 @@ class S3CheckpointStoreTest {
               "cpu",
               "sha",
               Map.of(),
+              "task-1",
               server.settings());
       var first =
           io.prorl.engine.job.TrainPhaseJob.run(

@@ -27,12 +27,16 @@ import org.junit.jupiter.api.io.TempDir;
 class TrainPhaseJobTest {
   @TempDir Path tmp;
 
-  private TrainPhaseJob.Config config(FileCheckpointStore store, Path base, int steps) {
-    return config(store, base, steps, true);
+  /**
+   * @param task the calling task (a Kestra task run): the same for every retry of it
+   */
+  private TrainPhaseJob.Config config(
+      FileCheckpointStore store, Path base, int steps, String task) {
+    return config(store, base, steps, true, task);
   }
 
   private TrainPhaseJob.Config config(
-      FileCheckpointStore store, Path base, int steps, boolean resetOptimizer) {
+      FileCheckpointStore store, Path base, int steps, boolean resetOptimizer, String task) {
     SamplingParams sampling = new SamplingParams(1.0, 1.0, 0, 8, List.of(ChatTemplate.IM_END), 0);
     TrainerConfig trainer =
         new TrainerConfig(2, 4, 1, 1e-3, 0, 1.0, LossConfig.prorl(), sampling, true, false, 1, 0.0);
@@ -49,6 +53,7 @@ class TrainPhaseJobTest {
         "cpu",
         "sha",
         Map.of("test", "yes"),
+        task,
         null);
   }
 
@@ -61,14 +66,14 @@ class TrainPhaseJobTest {
 
     TrainPhaseJob.Result first =
         TrainPhaseJob.run(
-            config(store, base, 2), train, List.of(), families, TrainingListener.NONE);
+            config(store, base, 2, "task-1"), train, List.of(), families, TrainingListener.NONE);
     assertThat(first.phase()).isEqualTo(1);
     assertThat(first.startedFrom()).isEqualTo(base.toUri().toString());
     assertThat(first.result().checkpoint()).endsWith("run1/phase-0001/step-000002/");
 
     TrainPhaseJob.Result second =
         TrainPhaseJob.run(
-            config(store, base, 2), train, List.of(), families, TrainingListener.NONE);
+            config(store, base, 2, "task-2"), train, List.of(), families, TrainingListener.NONE);
     assertThat(second.phase()).isEqualTo(2);
     assertThat(second.startedFrom()).isEqualTo(first.result().checkpoint());
     assertThat(second.result().resumedFromStep()).isZero();
@@ -80,7 +85,7 @@ class TrainPhaseJobTest {
 
     TrainPhaseJob.Result retried =
         TrainPhaseJob.run(
-            config(store, base, 2), train, List.of(), families, TrainingListener.NONE);
+            config(store, base, 2, "task-2"), train, List.of(), families, TrainingListener.NONE);
     assertThat(retried.phase()).isEqualTo(2);
     assertThat(retried.result().resumedFromStep()).isEqualTo(1);
     assertThat(retried.result().history()).hasSize(1);
@@ -95,17 +100,64 @@ class TrainPhaseJobTest {
   }
 
   @Test
+  void aRetryAfterItsPhaseEndedReturnsThatPhaseInsteadOfStartingTheNext() throws Exception {
+    TaskFamilies families = TaskFamilies.builtIn();
+    List<Problem> train = families.generate("arithmetic", Map.of(), 1, 20);
+    Path base = EmbeddedDefault.write(tmp.resolve("base"), 1);
+    FileCheckpointStore store = new FileCheckpointStore(tmp.resolve("ckpt"));
+    TrainPhaseJob.Result first =
+        TrainPhaseJob.run(
+            config(store, base, 2, "task-1"), train, List.of(), families, TrainingListener.NONE);
+
+    // the task failed after the phase end was written (e.g. tracking): Kestra retries it
+    List<String> warnings = new java.util.ArrayList<>();
+    TrainPhaseJob.Result retried =
+        TrainPhaseJob.run(
+            config(store, base, 2, "task-1"),
+            train,
+            List.of(),
+            families,
+            new TrainingListener() {
+              @Override
+              public void onStep(io.prorl.engine.rl.StepMetrics m) {
+                throw new AssertionError("the retry trained step " + m.step());
+              }
+
+              @Override
+              public void onWarning(String message) {
+                warnings.add(message);
+              }
+            });
+    assertThat(retried.phase()).isEqualTo(1);
+    assertThat(retried.startedFrom()).isEqualTo(first.startedFrom());
+    assertThat(retried.result().checkpoint()).isEqualTo(first.result().checkpoint());
+    assertThat(retried.result().history()).isEmpty();
+    assertThat(warnings).containsExactly("phase 1 already ended at step 2; nothing to do");
+    Checkpointer reader = new Checkpointer(store, null, null, null, Map.of());
+    assertThat(new RunProgress(reader, "run1").phaseToRun()).isEqualTo(2);
+    assertThat(tmp.resolve("ckpt/run1/phase-0002")).doesNotExist();
+    assertThat(
+            reader
+                .manifest(
+                    io.prorl.engine.checkpoint.CheckpointId.parse("run1/phase-0001/step-000002/"))
+                .lineage())
+        .containsEntry(TrainPhaseJob.TASK_KEY, "task-1")
+        .containsEntry("test", "yes");
+  }
+
+  @Test
   void proRlV2KeepsTheOptimizerMomentsAcrossTheReset() throws Exception {
     // digit-share rewards are partial, so groups are mixed and every step updates
     TaskFamilies families = new TaskFamilies(List.of(new io.prorl.engine.DigitFamily()));
     List<Problem> train = families.generate("digits", Map.of(), 1, 20);
     Path base = EmbeddedDefault.write(tmp.resolve("base"), 1);
     FileCheckpointStore store = new FileCheckpointStore(tmp.resolve("ckpt"));
-    TrainPhaseJob.run(config(store, base, 1), train, List.of(), families, TrainingListener.NONE);
     TrainPhaseJob.run(
-        config(store, base, 1, false), train, List.of(), families, TrainingListener.NONE);
+        config(store, base, 1, "task-1"), train, List.of(), families, TrainingListener.NONE);
     TrainPhaseJob.run(
-        config(store, base, 1, true), train, List.of(), families, TrainingListener.NONE);
+        config(store, base, 1, false, "task-2"), train, List.of(), families, TrainingListener.NONE);
+    TrainPhaseJob.run(
+        config(store, base, 1, true, "task-3"), train, List.of(), families, TrainingListener.NONE);
     Path phase1End = tmp.resolve("ckpt/run1/phase-0001/step-000001");
     Path phase2Start = tmp.resolve("ckpt/run1/phase-0002/step-000000");
     Path phase3Start = tmp.resolve("ckpt/run1/phase-0003/step-000000");
