@@ -56,7 +56,8 @@ class FlowValidationTest {
             io.kestra.plugin.prorl.LatestCheckpoint.class,
             io.kestra.plugin.prorl.Evaluate.class,
             io.kestra.plugin.prorl.Score.class,
-            io.kestra.plugin.prorl.GpuInfo.class);
+            io.kestra.plugin.prorl.GpuInfo.class,
+            io.kestra.plugin.prorl.EndMlflowRun.class);
     for (Class<?> task : tasks) {
       io.kestra.core.models.annotations.Plugin plugin =
           task.getAnnotation(io.kestra.core.models.annotations.Plugin.class);
@@ -165,6 +166,79 @@ class FlowValidationTest {
         .contains("lines=4")
         .contains("passAtK={1=0.5, 2=1.0}")
         .contains("countdown={1=0.5, 2=1.0}");
+  }
+
+  @Test
+  void assembleDatasetReadsS3SourcesAndStoresTheDatasetOnS3() throws Exception {
+    io.prorl.tasks.TaskFamilies families = io.prorl.tasks.TaskFamilies.builtIn();
+    List<io.prorl.tasks.Problem> ps = families.generate("countdown", java.util.Map.of(), 3, 40);
+    Path source = Files.createTempFile("problems", ".jsonl");
+    io.prorl.tasks.ProblemJsonl.write(ps, source);
+    try (io.prorl.engine.S3MockServer s3 = io.prorl.engine.S3MockServer.start("data");
+        io.prorl.engine.checkpoint.S3CheckpointStore store =
+            io.prorl.engine.checkpoint.S3CheckpointStore.open("s3://data/", s3.settings())) {
+      store.put("in/countdown.jsonl", source);
+      var execution =
+          runInline(
+              """
+              id: s3-dataset
+              namespace: prorl.test
+              tasks:
+                - id: dataset
+                  type: io.kestra.plugin.prorl.AssembleDataset
+                  sources: ["s3://data/in/countdown.jsonl"]
+                  validationFraction: 0.25
+                  outputRoot: s3://data/datasets/v1/
+                  s3Endpoint: %s
+                  s3AccessKeyId: %s
+                  s3SecretAccessKey: %s
+              """
+                  .formatted(
+                      s3.endpoint(),
+                      io.prorl.engine.S3MockServer.ACCESS_KEY,
+                      io.prorl.engine.S3MockServer.SECRET_KEY));
+      assertThat(execution.getState().getCurrent().name()).isEqualTo("SUCCESS");
+      @SuppressWarnings("unchecked")
+      java.util.Map<String, Object> out =
+          (java.util.Map<String, Object>) runner.outputs(execution).get("dataset");
+      assertThat(out)
+          .containsEntry("trainCount", 30)
+          .containsEntry("validationCount", 10)
+          .containsEntry("trainUri", "s3://data/datasets/v1/train.jsonl")
+          .containsEntry("validationUri", "s3://data/datasets/v1/validation.jsonl")
+          .containsEntry("manifestUri", "s3://data/datasets/v1/dataset-manifest.json");
+      assertThat(store.list("datasets/v1/"))
+          .containsExactly(
+              "datasets/v1/dataset-manifest.json",
+              "datasets/v1/train.jsonl",
+              "datasets/v1/validation.jsonl");
+      Path train = Files.createTempFile("train", ".jsonl");
+      try (var in = store.get("datasets/v1/train.jsonl")) {
+        Files.copy(in, train, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+      assertThat(io.prorl.engine.checkpoint.Checkpointer.sha256(train))
+          .isEqualTo(out.get("sha256"));
+
+      // a missing object is an error naming the property and the URI
+      var missing =
+          runInline(
+              """
+              id: s3-dataset-missing
+              namespace: prorl.test
+              tasks:
+                - id: dataset
+                  type: io.kestra.plugin.prorl.AssembleDataset
+                  sources: ["s3://data/in/nothing.jsonl"]
+                  s3Endpoint: %s
+                  s3AccessKeyId: %s
+                  s3SecretAccessKey: %s
+              """
+                  .formatted(
+                      s3.endpoint(),
+                      io.prorl.engine.S3MockServer.ACCESS_KEY,
+                      io.prorl.engine.S3MockServer.SECRET_KEY));
+      assertThat(missing.getState().getCurrent().name()).isEqualTo("FAILED");
+    }
   }
 
   @Test

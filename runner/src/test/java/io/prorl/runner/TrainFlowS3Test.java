@@ -2,9 +2,11 @@ package io.prorl.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.prorl.engine.MlflowStandIn;
 import io.prorl.engine.S3MockServer;
 import io.prorl.engine.checkpoint.Checkpointer;
 import io.prorl.engine.checkpoint.S3CheckpointStore;
+import io.prorl.engine.tracking.TrackedRun;
 import io.prorl.tasks.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,14 +17,17 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * flows/prorl-train.yaml at test size with its checkpoints on a real S3 server (S3Mock on
- * 127.0.0.1): warm start, a Loop of two phases, the run's latest checkpoint, evaluation, labels.
+ * 127.0.0.1) and tracking to the MLflow stand-in (MLflow's REST API checked request by request, run
+ * artifacts on the same S3 server): warm start, a Loop of two phases, the run's latest checkpoint,
+ * evaluation, labels, the MLflow run closed with the final checkpoint registered.
  */
 class TrainFlowS3Test {
   @TempDir Path tmp;
 
   @Test
   void trainFlowCheckpointsToS3AndLeavesLineage() throws Exception {
-    try (S3MockServer server = S3MockServer.start("models")) {
+    try (S3MockServer server = S3MockServer.start("models");
+        MlflowStandIn mlflow = MlflowStandIn.start("s3://models/mlflow")) {
       Path out = tmp.resolve("out.json");
       int code =
           RunCommand.execute(
@@ -51,6 +56,10 @@ class TrainFlowS3Test {
                 "s3AccessKeyId=" + S3MockServer.ACCESS_KEY,
                 "--input",
                 "s3SecretAccessKey=" + S3MockServer.SECRET_KEY,
+                "--input",
+                "mlflowUri=" + mlflow.uri(),
+                "--input",
+                "mlflowRequired=true",
                 "--outputs",
                 out.toString()
               });
@@ -86,6 +95,85 @@ class TrainFlowS3Test {
             .contains("kestra.execution");
       }
       assertThat(Files.readString(out)).doesNotContain(S3MockServer.SECRET_KEY);
+      assertMlflowLineage(mlflow, server, doc, last);
+    }
+  }
+
+  /** One run for the execution, a nested run per phase, the evaluation, the model version. */
+  private static void assertMlflowLineage(
+      MlflowStandIn mlflow, S3MockServer s3, JsonNode doc, String last) throws Exception {
+    assertThat(mlflow.violations()).isEmpty();
+    assertThat(mlflow.experiments()).containsOnlyKeys("prorl");
+    String execution = doc.path("executionId").asString();
+    String sha = doc.path("outputs").path("dataset").path("sha256").asString();
+    MlflowStandIn.Run run =
+        mlflow
+            .runTagged("kestra.execution", execution)
+            .filter(r -> !r.tags.containsKey(TrackedRun.PARENT_TAG))
+            .orElseThrow();
+    assertThat(run.status).isEqualTo("FINISHED");
+    assertThat(run.tags)
+        .containsEntry("kestra.namespace", "prorl")
+        .containsEntry("kestra.flow", "prorl-train")
+        .containsEntry("prorl.run", "s3-run")
+        .containsEntry("prorl.checkpoint", last)
+        .containsEntry("prorl.dataset.sha256", sha);
+    assertThat(run.metrics)
+        .containsKeys(
+            "eval.base.pass_at_1",
+            "eval.prorl.pass_at_4",
+            "eval.prorl.graph_color.pass_at_1",
+            "eval.prorl.mean_reward");
+    assertThat(doc.path("outputs").path("mlflow").path("mlflowRunId").asString()).isEqualTo(run.id);
+
+    List<MlflowStandIn.Run> phases =
+        mlflow.runs().stream()
+            .filter(r -> run.id.equals(r.tags.get(TrackedRun.PARENT_TAG)))
+            .toList();
+    assertThat(phases).extracting(r -> r.tags.get("prorl.phase")).containsExactly("1", "2");
+    for (MlflowStandIn.Run phase : phases) {
+      int n = Integer.parseInt(phase.tags.get("prorl.phase"));
+      assertThat(phase.status).isEqualTo("FINISHED");
+      assertThat(phase.tags)
+          .containsEntry("prorl.resets", Integer.toString(n - 1))
+          .containsEntry("prorl.dataset.sha256", sha)
+          .containsEntry(
+              "prorl.checkpoint", "s3://models/prorl/s3-run/phase-000" + n + "/step-000002/")
+          .containsEntry("prorl.stopReason", "MAX_STEPS")
+          .containsEntry("kestra.execution", execution);
+      assertThat(phase.params)
+          .containsEntry("trainer.loss.epsLow", "0.2")
+          .containsEntry("trainer.loss.epsHigh", "0.28")
+          .containsEntry("limits.maxSteps", "2")
+          .containsEntry("keepLast", "1")
+          .doesNotContainValue(S3MockServer.SECRET_KEY);
+      assertThat(phase.metrics.get("rewardMean"))
+          .extracting(MlflowStandIn.Point::step)
+          .containsExactly(1L, 2L);
+      assertThat(phase.metrics)
+          .containsKeys("kl", "entropy", "clipFractionHigh", "keptFraction", "gradNorm");
+    }
+    assertThat(phases.get(1).tags)
+        .containsEntry(
+            "prorl.parent.checkpoint", "s3://models/prorl/s3-run/phase-0001/step-000002/");
+
+    assertThat(mlflow.versions("prorl-policy"))
+        .singleElement()
+        .satisfies(v -> {
+          assertThat(v.source()).isEqualTo(last);
+          assertThat(v.runId()).isEqualTo(run.id);
+          assertThat(v.tags())
+              .containsEntry("prorl.dataset.sha256", sha)
+              .containsEntry("prorl.phase", "2")
+              .containsEntry(
+                  "prorl.parent.checkpoint", "s3://models/prorl/s3-run/phase-0001/step-000002/");
+        });
+    assertThat(doc.path("outputs").path("mlflow").path("modelVersion").asString()).isEqualTo("1");
+
+    // reports and the dataset manifest written straight to the run's artifact location on S3
+    try (S3CheckpointStore artifacts = S3CheckpointStore.open(run.artifactUri, s3.settings())) {
+      assertThat(artifacts.list(""))
+          .containsExactly("dataset/dataset-manifest.json", "evaluation/evaluation-report.json");
     }
   }
 }

@@ -6,8 +6,8 @@ import io.kestra.core.models.annotations.Plugin;
 import io.kestra.core.models.executions.metrics.Counter;
 import io.kestra.core.models.property.Property;
 import io.kestra.core.models.tasks.RunnableTask;
-import io.kestra.core.models.tasks.Task;
 import io.kestra.core.runners.RunContext;
+import io.prorl.engine.checkpoint.CheckpointStore;
 import io.prorl.engine.checkpoint.Checkpointer;
 import io.prorl.tasks.Json;
 import io.prorl.tasks.Problem;
@@ -73,7 +73,7 @@ import org.slf4j.Logger;
       @Metric(name = "duplicates.removed", type = Counter.TYPE),
       @Metric(name = "evaluation.overlap.removed", type = Counter.TYPE)
     })
-public class AssembleDataset extends Task
+public class AssembleDataset extends S3ConnectedTask
     implements RunnableTask<AssembleDataset.Output>, StaticallyChecked {
 
   @Schema(
@@ -83,7 +83,7 @@ public class AssembleDataset extends Task
               + " (default 0); difficulty: the family's knobs (see docs/TASKS.md).")
   private Property<List<Map<String, Object>>> generate;
 
-  @Schema(title = "Problem JSONL files: kestra://, file:// or http(s):// URIs.")
+  @Schema(title = "Problem JSONL files: kestra://, file://, http(s):// or s3:// URIs.")
   private Property<List<String>> sources;
 
   @Schema(
@@ -93,6 +93,14 @@ public class AssembleDataset extends Task
   @Schema(title = "Share of the problems held out for validation, in [0, 1).")
   @Builder.Default
   private Property<Double> validationFraction = Property.ofValue(0.1);
+
+  @Schema(
+      title = "Also store the dataset under this folder URI (s3://bucket/prefix/ or file:///dir/).",
+      description =
+          "train.jsonl, validation.jsonl and dataset-manifest.json are written there besides"
+              + " Kestra's internal storage; the outputs trainUri, validationUri and manifestUri"
+              + " name them, for other tools and later flows.")
+  private Property<String> outputRoot;
 
   @Schema(title = "Seed of the shuffle.")
   @Builder.Default
@@ -138,13 +146,16 @@ public class AssembleDataset extends Task
     }
     List<String> sourceUris = runContext.render(sources).asList(String.class);
     for (String uri : sourceUris) {
-      List<Problem> read = ProblemFiles.read(runContext, jsonl, uri, "sources").problems();
+      List<Problem> read =
+          ProblemFiles.read(runContext, jsonl, uri, "sources", s3Settings(runContext)).problems();
       problems.addAll(read);
       log.info("read {} problems from {}", read.size(), uri);
     }
     List<Problem> evaluation = new ArrayList<>();
     for (String uri : runContext.render(evaluationSets).asList(String.class)) {
-      evaluation.addAll(ProblemFiles.read(runContext, jsonl, uri, "evaluationSets").problems());
+      evaluation.addAll(
+          ProblemFiles.read(runContext, jsonl, uri, "evaluationSets", s3Settings(runContext))
+              .problems());
     }
     double fraction = runContext.render(validationFraction).as(Double.class).orElse(0.1);
     long shuffleSeed = runContext.render(seed).as(Long.class).orElse(42L);
@@ -195,7 +206,31 @@ public class AssembleDataset extends Task
         a.duplicatesRemoved(),
         a.evaluationOverlapRemoved(),
         trainSha);
+    Map<String, String> stored = new LinkedHashMap<>();
+    String root = runContext.render(outputRoot).as(String.class).orElse("");
+    if (!root.isBlank()) {
+      CheckpointStore store = openStore(runContext, root);
+      try {
+        for (Map.Entry<String, Path> f :
+            Map.of(
+                    "train.jsonl", trainFile,
+                    "validation.jsonl", validationFile,
+                    "dataset-manifest.json", manifestFile)
+                .entrySet()) {
+          store.put(f.getKey(), f.getValue());
+          stored.put(f.getKey(), store.uri(f.getKey()).toString());
+        }
+      } finally {
+        if (store instanceof AutoCloseable c) {
+          c.close();
+        }
+      }
+      log.info("dataset stored under {}", store.uri(""));
+    }
     return Output.builder()
+        .trainUri(stored.get("train.jsonl"))
+        .validationUri(stored.get("validation.jsonl"))
+        .manifestUri(stored.get("dataset-manifest.json"))
         .train(runContext.storage().putFile(trainFile.toFile(), "train.jsonl"))
         .validation(runContext.storage().putFile(validationFile.toFile(), "validation.jsonl"))
         .manifest(runContext.storage().putFile(manifestFile.toFile(), "dataset-manifest.json"))
@@ -219,6 +254,15 @@ public class AssembleDataset extends Task
 
     @Schema(title = "Dataset manifest (JSON): sha256, counts per family, what was removed.")
     private final URI manifest;
+
+    @Schema(title = "The training file under outputRoot, when one was given.")
+    private final String trainUri;
+
+    @Schema(title = "The validation file under outputRoot, when one was given.")
+    private final String validationUri;
+
+    @Schema(title = "The manifest under outputRoot, when one was given.")
+    private final String manifestUri;
 
     @Schema(title = "sha256 of the training file: the dataset's identity in checkpoint lineage.")
     private final String sha256;

@@ -6,6 +6,8 @@ import io.kestra.core.models.property.Property;
 import io.kestra.core.models.tasks.RunnableTask;
 import io.kestra.core.runners.RunContext;
 import io.prorl.engine.job.EvaluateJob;
+import io.prorl.engine.tracking.EvaluationTracking;
+import io.prorl.engine.tracking.Tracker;
 import io.prorl.tasks.Json;
 import io.prorl.tasks.Problem;
 import io.prorl.tasks.ProblemJsonl;
@@ -19,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import lombok.Builder;
 import lombok.EqualsAndHashCode;
 import lombok.Getter;
@@ -38,7 +41,9 @@ import lombok.experimental.SuperBuilder;
         "Samples n completions per problem from each policy, scores them with the task verifiers"
             + " and reports pass@k = 1 - C(n-c,k)/C(n,k) averaged over problems, overall and per"
             + " family. The report (JSON, schemas/evaluation-report.schema.json) lists the"
-            + " policies in the given order, so the base policy can sit beside the trained ones.")
+            + " policies in the given order, so the base policy can sit beside the trained ones."
+            + " With mlflowUri set, pass@k goes to the MLflow run of the flow execution as metrics"
+            + " eval.<policy>.pass_at_<k> (and per family), the report as an artifact.")
 @Plugin(
     examples = {
       @Example(
@@ -66,7 +71,7 @@ import lombok.experimental.SuperBuilder;
                   ks: [1, 4, 8]
               """)
     })
-public class Evaluate extends CheckpointStoreTask
+public class Evaluate extends TrackedTask
     implements RunnableTask<Evaluate.Output>, StaticallyChecked {
 
   @Schema(title = "Policies to evaluate: name -> HF directory (file://, s3:// or a path).")
@@ -124,7 +129,13 @@ public class Evaluate extends CheckpointStoreTask
     String problemsUri = runContext.render(problems).as(String.class).orElseThrow();
     List<Problem> set =
         ProblemFiles.firstOf(
-            runContext, new ProblemJsonl(families), problems, "problems", maxProblems, 0);
+            runContext,
+            new ProblemJsonl(families),
+            problems,
+            "problems",
+            maxProblems,
+            0,
+            s3Settings(runContext));
     Map<String, String> named = runContext.render(policies).asMap(String.class, String.class);
     EvaluateJob.Config config =
         new EvaluateJob.Config(
@@ -150,6 +161,12 @@ public class Evaluate extends CheckpointStoreTask
     Path reportFile = runContext.workingDir().createTempFile(".json");
     Files.writeString(
         reportFile, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report));
+    Optional<Tracker> tracker = openTracker(runContext);
+    if (tracker.isPresent()) {
+      try (Tracker t = tracker.get()) {
+        EvaluationTracking.log(t, executionRun(runContext, t.settings()), report, reportFile);
+      }
+    }
     Map<String, Map<String, Double>> passAtK = new LinkedHashMap<>();
     Map<String, Map<String, Map<String, Double>>> perFamily = new LinkedHashMap<>();
     for (EvaluateJob.PolicyReport p : report.policies()) {

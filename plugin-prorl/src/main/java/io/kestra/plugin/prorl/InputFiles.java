@@ -1,6 +1,7 @@
 package io.kestra.plugin.prorl;
 
 import io.kestra.core.runners.RunContext;
+import io.prorl.engine.checkpoint.S3CheckpointStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -14,7 +15,7 @@ import java.time.Duration;
 
 /**
  * Brings a file named by URI into the task's working directory: Kestra internal storage ({@code
- * kestra://}), {@code file://} (or a plain path) and {@code http(s)://}.
+ * kestra://}), {@code file://} (or a plain path), {@code http(s)://} and {@code s3://bucket/key}.
  */
 final class InputFiles {
   private InputFiles() {}
@@ -22,11 +23,26 @@ final class InputFiles {
   /**
    * @param property the property the URI came from, named in errors
    */
-  static Path fetch(RunContext runContext, String uri, String property) throws IOException {
+  static Path fetch(
+      RunContext runContext, String uri, String property, S3CheckpointStore.Settings s3)
+      throws IOException {
     if (uri == null || uri.isBlank()) {
       throw new IllegalArgumentException(property + ": no URI given");
     }
     Path target = runContext.workingDir().createTempFile(".jsonl");
+    if (uri.startsWith("s3://")) {
+      int slash = uri.lastIndexOf('/');
+      if (slash < "s3://".length() || slash == uri.length() - 1) {
+        throw new IllegalArgumentException(property + ": not an s3://bucket/key URI: " + uri);
+      }
+      try (S3CheckpointStore store = S3CheckpointStore.open(uri.substring(0, slash + 1), s3);
+          InputStream in = store.get(uri.substring(slash + 1))) {
+        Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+      } catch (java.nio.file.NoSuchFileException e) {
+        throw new IOException(property + ": no object at " + uri, e);
+      }
+      return target;
+    }
     try (InputStream in = open(runContext, uri, property)) {
       Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
     }
@@ -61,7 +77,7 @@ final class InputFiles {
     Path path = uri.startsWith("file:") ? Path.of(URI.create(uri)) : Path.of(uri);
     if (uri.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*") && !uri.startsWith("file:")) {
       throw new IllegalArgumentException(
-          property + ": unsupported scheme in " + uri + " (kestra://, file://, http(s)://)");
+          property + ": unsupported scheme in " + uri + " (kestra://, file://, http(s)://, s3://)");
     }
     if (!Files.isRegularFile(path)) {
       throw new IOException(property + ": no file at " + uri);

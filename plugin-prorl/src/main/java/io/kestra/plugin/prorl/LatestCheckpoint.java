@@ -49,7 +49,7 @@ import lombok.experimental.SuperBuilder;
                   runId: "{{ inputs.runId }}"
               """)
     })
-public class LatestCheckpoint extends CheckpointStoreTask
+public class LatestCheckpoint extends S3ConnectedTask
     implements RunnableTask<LatestCheckpoint.Output> {
 
   @Schema(title = "Where the run's checkpoints live: file:///dir, s3://bucket/prefix or a path.")

@@ -3,6 +3,7 @@ package io.kestra.plugin.prorl;
 import io.kestra.core.models.property.Property;
 import io.kestra.core.runners.RunContext;
 import io.prorl.engine.checkpoint.Checkpointer;
+import io.prorl.engine.checkpoint.S3CheckpointStore;
 import io.prorl.tasks.Problem;
 import io.prorl.tasks.ProblemJsonl;
 import java.io.BufferedReader;
@@ -18,9 +19,14 @@ final class ProblemFiles {
   /** The problems of a file and the sha256 of its bytes (dataset identity for lineage). */
   record Read(List<Problem> problems, String sha256) {}
 
-  static Read read(RunContext runContext, ProblemJsonl jsonl, String uri, String property)
+  static Read read(
+      RunContext runContext,
+      ProblemJsonl jsonl,
+      String uri,
+      String property,
+      S3CheckpointStore.Settings s3)
       throws Exception {
-    Path local = InputFiles.fetch(runContext, uri, property);
+    Path local = InputFiles.fetch(runContext, uri, property, s3);
     try (BufferedReader in = Files.newBufferedReader(local)) {
       return new Read(jsonl.read(in, uri), Checkpointer.sha256(local));
     } finally {
@@ -35,13 +41,14 @@ final class ProblemFiles {
       Property<String> uri,
       String property,
       Property<Integer> limit,
-      int defaultLimit)
+      int defaultLimit,
+      S3CheckpointStore.Settings s3)
       throws Exception {
     Optional<String> rendered = runContext.render(uri).as(String.class);
     if (rendered.isEmpty()) {
       return List.of();
     }
-    List<Problem> all = read(runContext, jsonl, rendered.get(), property).problems();
+    List<Problem> all = read(runContext, jsonl, rendered.get(), property, s3).problems();
     int n = runContext.render(limit).as(Integer.class).orElse(defaultLimit);
     return n > 0 ? all.subList(0, Math.min(n, all.size())) : all;
   }

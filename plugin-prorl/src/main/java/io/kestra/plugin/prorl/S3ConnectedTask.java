@@ -15,15 +15,16 @@ import lombok.ToString;
 import lombok.experimental.SuperBuilder;
 
 /**
- * A task that reads or writes checkpoints: the S3 connection for {@code s3://} checkpoint roots.
- * Blank values fall back to the AWS SDK's defaults (environment, profile, instance role).
+ * A task that may read or write {@code s3://} URIs (checkpoints, problem files, datasets, reports,
+ * MLflow artifact locations): its S3 connection. Blank values fall back to the AWS SDK's defaults
+ * (environment, profile, instance role).
  */
 @SuperBuilder
 @ToString
 @EqualsAndHashCode(callSuper = true)
 @Getter
 @NoArgsConstructor
-public abstract class CheckpointStoreTask extends Task {
+public abstract class S3ConnectedTask extends Task {
   @Schema(title = "S3 endpoint override for s3:// roots (MinIO, Ceph, ...); blank for AWS.")
   private Property<String> s3Endpoint;
 
@@ -57,7 +58,7 @@ public abstract class CheckpointStoreTask extends Task {
         blankToNull(runContext.render(s3SecretAccessKey).as(String.class).orElse(null)));
   }
 
-  private static String blankToNull(String s) {
+  protected static String blankToNull(String s) {
     return s == null || s.isBlank() ? null : s;
   }
 }

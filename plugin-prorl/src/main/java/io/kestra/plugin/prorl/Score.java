@@ -4,7 +4,6 @@ import io.kestra.core.models.annotations.Example;
 import io.kestra.core.models.annotations.Plugin;
 import io.kestra.core.models.property.Property;
 import io.kestra.core.models.tasks.RunnableTask;
-import io.kestra.core.models.tasks.Task;
 import io.kestra.core.runners.RunContext;
 import io.prorl.tasks.TaskFamilies;
 import io.prorl.tasks.eval.CompletionScoring;
@@ -55,7 +54,7 @@ import lombok.experimental.SuperBuilder;
                   ks: [1, 2]
               """)
     })
-public class Score extends Task implements RunnableTask<Score.Output> {
+public class Score extends S3ConnectedTask implements RunnableTask<Score.Output> {
 
   @Schema(title = "Completions JSONL URI (kestra://, file://, http(s)://).")
   @NotNull
@@ -68,7 +67,7 @@ public class Score extends Task implements RunnableTask<Score.Output> {
   @Override
   public Output run(RunContext runContext) throws Exception {
     String uri = runContext.render(from).as(String.class).orElseThrow();
-    Path in = InputFiles.fetch(runContext, uri, "from");
+    Path in = InputFiles.fetch(runContext, uri, "from", s3Settings(runContext));
     Path out = runContext.workingDir().createTempFile(".jsonl");
     CompletionScoring.Summary s;
     try (BufferedReader reader = Files.newBufferedReader(in);

@@ -15,8 +15,12 @@ import io.prorl.engine.rl.PhaseLimits;
 import io.prorl.engine.rl.PhaseResult;
 import io.prorl.engine.rl.StepMetrics;
 import io.prorl.engine.rl.TrainerConfig;
+import io.prorl.engine.rl.TrainingListener;
 import io.prorl.engine.sampling.SamplingParams;
 import io.prorl.engine.tokenizer.ChatTemplate;
+import io.prorl.engine.tracking.ConfigParams;
+import io.prorl.engine.tracking.PhaseTracking;
+import io.prorl.engine.tracking.Tracker;
 import io.prorl.tasks.Json;
 import io.prorl.tasks.Problem;
 import io.prorl.tasks.ProblemJsonl;
@@ -29,8 +33,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import lombok.Builder;
 import lombok.EqualsAndHashCode;
 import lombok.Getter;
@@ -98,14 +105,14 @@ import lombok.experimental.SuperBuilder;
       @Metric(name = "kl", type = Counter.TYPE, description = "of the last step"),
       @Metric(name = "step.duration", type = Timer.TYPE)
     })
-public class TrainPhase extends CheckpointStoreTask
+public class TrainPhase extends TrackedTask
     implements RunnableTask<TrainPhase.Output>, StaticallyChecked {
 
   @Schema(title = "The policy phase 1 starts from: an HF directory (file://, s3:// or a path).")
   @NotNull
   private Property<String> policy;
 
-  @Schema(title = "Training problems (JSONL URI: kestra://, file://, http(s)://).")
+  @Schema(title = "Training problems (JSONL URI: kestra://, file://, http(s):// or s3://).")
   @NotNull
   private Property<String> dataset;
 
@@ -294,10 +301,18 @@ public class TrainPhase extends CheckpointStoreTask
             runContext,
             jsonl,
             runContext.render(dataset).as(String.class).orElseThrow(),
-            "dataset");
+            "dataset",
+            s3Settings(runContext));
     List<Problem> train = trainFile.problems();
     List<Problem> validationSet =
-        ProblemFiles.firstOf(runContext, jsonl, validation, "validation", validationProblems, 100);
+        ProblemFiles.firstOf(
+            runContext,
+            jsonl,
+            validation,
+            "validation",
+            validationProblems,
+            100,
+            s3Settings(runContext));
     TrainerConfig trainer = trainerConfig(runContext);
     int steps = runContext.render(maxSteps).as(Integer.class).orElse(10);
     PhaseLimits limits =
@@ -322,17 +337,48 @@ public class TrainPhase extends CheckpointStoreTask
             deviceName,
             runContext.render(datasetSha256).as(String.class).orElse(trainFile.sha256()),
             Lineage.of(runContext),
+            // a retry is another attempt of the same task run: it must find its own phase again
+            runContext.render("{{ taskrun.id }}"),
             s3Settings(runContext));
     Path metricsFile = runContext.workingDir().createTempFile(".jsonl");
+    Optional<Tracker> tracker = openTracker(runContext);
+    PhaseTracking tracking =
+        tracker.isEmpty()
+            ? null
+            : new PhaseTracking(
+                tracker.get(),
+                executionRun(runContext, tracker.get().settings()),
+                run,
+                params(config),
+                phaseTags(runContext, config),
+                log(runContext));
     TrainPhaseJob.Result r;
     try (BufferedWriter metricsOut = Files.newBufferedWriter(metricsFile)) {
+      TrainingListener progress = new PhaseProgress(runContext, steps, metricsOut);
       r =
           TrainPhaseJob.run(
               config,
               train,
               validationSet,
               families,
-              new PhaseProgress(runContext, steps, metricsOut));
+              tracking == null ? progress : TrainingListener.both(progress, tracking));
+      if (tracking != null) {
+        tracking.finished(r.result());
+      }
+    } catch (Exception | Error e) {
+      if (tracking != null) {
+        tracking.failed(e);
+      }
+      closeAfterFailure(tracker, e);
+      throw e;
+    }
+    String mlflowRunId = null;
+    if (tracker.isPresent()) {
+      tracker.get().close();
+      mlflowRunId =
+          tracking.phaseRun() == null
+              ? null
+              : tracker.get().runId(tracking.phaseRun()).orElse(null);
     }
     PhaseResult p = r.result();
     StepMetrics last = p.history().isEmpty() ? null : p.history().get(p.history().size() - 1);
@@ -367,7 +413,43 @@ public class TrainPhase extends CheckpointStoreTask
         .lastKl(last == null ? null : Numbers.orNull(last.kl()))
         .bestValidation(Numbers.orNull(p.bestValidation()))
         .metrics(runContext.storage().putFile(metricsFile.toFile(), "step-metrics.jsonl"))
+        .mlflowRunId(mlflowRunId)
         .build();
+  }
+
+  /** The resolved config as MLflow params; the S3 connection (a secret) stays out. */
+  private static Map<String, String> params(TrainPhaseJob.Config c) {
+    Map<String, Object> resolved = new LinkedHashMap<>();
+    resolved.put("trainer", c.trainer());
+    resolved.put("limits", c.limits());
+    resolved.put("resetOptimizer", c.resetOptimizer());
+    resolved.put("checkpointEvery", c.checkpointEvery());
+    resolved.put("keepLast", c.keepLast());
+    resolved.put("seed", c.seed());
+    resolved.put("device", c.device());
+    resolved.put("policy", c.startPolicy());
+    resolved.put("checkpointRoot", c.store().uri("").toString());
+    return ConfigParams.of("", resolved);
+  }
+
+  private static Map<String, String> phaseTags(RunContext rc, TrainPhaseJob.Config c)
+      throws Exception {
+    Map<String, String> tags = new LinkedHashMap<>(Lineage.of(rc));
+    if (c.datasetSha256() != null) {
+      tags.put("prorl.dataset.sha256", c.datasetSha256());
+    }
+    return tags;
+  }
+
+  /** Closes the tracker after the phase failed, keeping the phase's error as the one thrown. */
+  private static void closeAfterFailure(Optional<Tracker> tracker, Throwable error) {
+    if (tracker.isPresent()) {
+      try {
+        tracker.get().close();
+      } catch (Exception e) {
+        error.addSuppressed(e);
+      }
+    }
   }
 
   private TrainerConfig trainerConfig(RunContext rc) throws Exception {
@@ -404,7 +486,7 @@ public class TrainPhase extends CheckpointStoreTask
   }
 
   /** Step progress into the task log, step metrics into a JSONL file and Kestra timers. */
-  private static final class PhaseProgress implements io.prorl.engine.rl.TrainingListener {
+  private static final class PhaseProgress implements TrainingListener {
     private final RunContext runContext;
     private final int maxSteps;
     private final BufferedWriter metricsOut;
@@ -508,5 +590,8 @@ public class TrainPhase extends CheckpointStoreTask
 
     @Schema(title = "Every step's metrics (JSONL, internal storage).")
     private final URI metrics;
+
+    @Schema(title = "The phase's MLflow run id (nested under the execution's run), when tracked.")
+    private final String mlflowRunId;
   }
 }

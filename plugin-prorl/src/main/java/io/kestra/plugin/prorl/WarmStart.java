@@ -57,7 +57,7 @@ import lombok.experimental.SuperBuilder;
                   steps: 50
               """)
     })
-public class WarmStart extends CheckpointStoreTask
+public class WarmStart extends S3ConnectedTask
     implements RunnableTask<WarmStart.Output>, StaticallyChecked {
 
   @Schema(title = "Training problems with worked solutions (JSONL URI).")
@@ -118,9 +118,17 @@ public class WarmStart extends CheckpointStoreTask
             runContext,
             jsonl,
             runContext.render(dataset).as(String.class).orElseThrow(),
-            "dataset");
+            "dataset",
+            s3Settings(runContext));
     var validationSubset =
-        ProblemFiles.firstOf(runContext, jsonl, validation, "validation", validationProblems, 100);
+        ProblemFiles.firstOf(
+            runContext,
+            jsonl,
+            validation,
+            "validation",
+            validationProblems,
+            100,
+            s3Settings(runContext));
     String run = runContext.render(runId).as(String.class).orElse(Lineage.defaultRunId(runContext));
     WarmStartJob.Config config =
         new WarmStartJob.Config(
