@@ -73,6 +73,8 @@ public final class MlflowStandIn implements AutoCloseable {
   private final List<String> violations = new CopyOnWriteArrayList<>();
   private final List<String> requests = new CopyOnWriteArrayList<>();
   private volatile boolean answering503;
+  private final Map<String, Integer> plannedRefusals =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private HttpServer server;
 
   private MlflowStandIn(int port, String artifactRoot) {
@@ -111,6 +113,14 @@ public final class MlflowStandIn implements AutoCloseable {
       server.stop(0);
       server = null;
     }
+  }
+
+  /**
+   * The next {@code times} requests to {@code endpoint} ("METHOD path", e.g. "POST runs/create")
+   * are refused with 400, as a server rejecting a request would (not recorded as violations).
+   */
+  public void refuseNext(String endpoint, int times) {
+    plannedRefusals.put(endpoint, times);
   }
 
   /** While true every request is answered 503 (a server that is up but failing). */
@@ -177,6 +187,11 @@ public final class MlflowStandIn implements AutoCloseable {
       if (!bad.isEmpty()) {
         violations.addAll(bad);
         reply(ex, 400, error("INVALID_PARAMETER_VALUE", String.join("; ", bad)));
+        return;
+      }
+      if (plannedRefusals.getOrDefault(endpoint, 0) > 0) {
+        plannedRefusals.merge(endpoint, -1, Integer::sum);
+        reply(ex, 400, error("INVALID_PARAMETER_VALUE", "planned refusal of " + endpoint));
         return;
       }
       Answer a;

@@ -7,6 +7,7 @@ import io.prorl.engine.checkpoint.CheckpointId;
 import io.prorl.engine.checkpoint.CheckpointStore;
 import io.prorl.engine.checkpoint.Checkpointer;
 import io.prorl.engine.checkpoint.Manifest;
+import io.prorl.engine.checkpoint.RunLease;
 import io.prorl.engine.checkpoint.S3CheckpointStore;
 import io.prorl.engine.io.HfModelDir;
 import io.prorl.engine.model.Qwen2Model;
@@ -33,7 +34,8 @@ import java.util.Optional;
  * One ProRL phase as a job: decides which phase of the run is due, finds the policy it starts from
  * (the newest finished phase of the run, else the given starting policy), and runs {@link
  * PhaseTrainer} with checkpoints in the run's store. Started again after a crash (a Kestra retry),
- * it continues the unfinished phase from its newest complete checkpoint.
+ * it continues the unfinished phase from its newest complete checkpoint. It holds the run's {@link
+ * RunLease} throughout, so a second trainer of the same run waits instead of interleaving.
  */
 public final class TrainPhaseJob {
 
@@ -98,7 +100,13 @@ public final class TrainPhaseJob {
     DjlEngine.gradientsOffOnThisThread();
     Device device = Devices.resolve(config.device());
     Path work = Files.createTempDirectory("prorl-phase");
-    try {
+    try (RunLease lease =
+        RunLease.acquire(
+            config.store(),
+            config.runId(),
+            holder(config),
+            RunLease.Timing.defaults(),
+            listener::onWarning)) {
       Probe probe = probe(config, work.resolve("tokenizer-probe"));
       int phase = probe.phase();
       Path policyDir = probe.policyDir();
@@ -140,6 +148,13 @@ public final class TrainPhaseJob {
                         phase,
                         config.checkpointEvery(),
                         config.keepLast()));
+        if (!lease.held()) {
+          throw new IllegalStateException(
+              "run "
+                  + config.runId()
+                  + ": another trainer took the lease over while this phase ran (its heartbeat"
+                  + " stalled); the run's newest checkpoints may come from either");
+        }
         return new Result(phase, probe.startedFrom(), result);
       }
     } finally {
@@ -190,6 +205,22 @@ public final class TrainPhaseJob {
         PolicyDirs.resolve(config.startPolicy(), config.s3(), scratch),
         config.startPolicy(),
         null);
+  }
+
+  /** Who holds the run's lease, as the waiting side reads it. */
+  private static String holder(Config config) {
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      host = "unknown host";
+    }
+    return (config.taskKey() == null ? "a trainer" : "task " + config.taskKey())
+        + " (pid "
+        + ProcessHandle.current().pid()
+        + " on "
+        + host
+        + ")";
   }
 
   private static Map<String, String> lineage(Config config) {

@@ -17,6 +17,16 @@ final class Lineage {
     return out;
   }
 
+  /**
+   * The unit of work a TrainPhase is for, the same for each of its retries: execution, task and
+   * loop value. Not the task run id: Kestra 2.0 can append a second task run for a task that is
+   * being retried (kestra-io/kestra#18909), and that duplicate must find the same phase.
+   */
+  static String taskKey(RunContext runContext) {
+    RunContext.TaskRunInfo t = runContext.taskRunInfo();
+    return t.executionId() + "/" + t.taskId() + (t.value() == null ? "" : "/" + t.value());
+  }
+
   /** The run id used when none is given: the execution id, so a retry finds its checkpoints. */
   static String defaultRunId(RunContext runContext) throws Exception {
     return runContext.render("{{ execution.id }}");

@@ -337,8 +337,7 @@ public class TrainPhase extends TrackedTask
             deviceName,
             runContext.render(datasetSha256).as(String.class).orElse(trainFile.sha256()),
             Lineage.of(runContext),
-            // a retry is another attempt of the same task run: it must find its own phase again
-            runContext.render("{{ taskrun.id }}"),
+            Lineage.taskKey(runContext),
             s3Settings(runContext));
     Path metricsFile = runContext.workingDir().createTempFile(".jsonl");
     Optional<Tracker> tracker = openTracker(runContext);
