@@ -103,6 +103,16 @@ final class MlflowRestSchema {
                       "page_token", STRING),
                   Set.of())),
           Map.entry(
+              "GET metrics/get-history",
+              new Message(
+                  Map.of(
+                      "run_id", STRING,
+                      "run_uuid", STRING,
+                      "metric_key", STRING,
+                      "page_token", STRING,
+                      "max_results", INT32),
+                  Set.of("metric_key"))),
+          Map.entry(
               "GET runs/get", new Message(Map.of("run_id", STRING, "run_uuid", STRING), Set.of())),
           Map.entry(
               "POST runs/set-tag",

@@ -302,6 +302,25 @@ public final class MlflowStandIn implements AutoCloseable {
         out.set("run", runJson(r));
         return ok(out);
       }
+      case "GET metrics/get-history" -> {
+        Run r = runs.get(b.path("run_id").asString(b.path("run_uuid").asString("")));
+        if (r == null) {
+          return refuse("RESOURCE_DOES_NOT_EXIST", "run " + b);
+        }
+        String key = b.path("metric_key").asString();
+        ArrayNode points = JSON.createArrayNode();
+        for (Point p : r.metrics.getOrDefault(key, List.of())) {
+          points
+              .addObject()
+              .put("key", key)
+              .put("value", p.value())
+              .put("timestamp", p.timestamp())
+              .put("step", p.step());
+        }
+        ObjectNode out = JSON.createObjectNode();
+        out.set("metrics", points);
+        return ok(out);
+      }
       case "POST runs/update" -> {
         Run r = runs.get(b.path("run_id").asString(b.path("run_uuid").asString("")));
         if (r == null) {
