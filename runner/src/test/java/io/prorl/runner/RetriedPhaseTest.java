@@ -87,11 +87,15 @@ class RetriedPhaseTest {
                   tmp.resolve("spool")));
       Execution e = runner.run(runner.load(flow), Map.of(), Duration.ofMinutes(5));
 
+      // the first attempt failed; a retry, or the task run Kestra duplicates
+      // (kestra-io/kestra#18909),
+      // or both, ran after it
       List<TaskRun> phases =
           e.getTaskRunList().stream().filter(t -> t.getTaskId().equals("phase")).toList();
-      assertThat(phases.get(0).getAttempts()).hasSizeGreaterThanOrEqualTo(2);
       assertThat(phases.get(0).getAttempts().get(0).getState().getCurrent().name())
           .isEqualTo("FAILED");
+      assertThat(phases.stream().mapToInt(t -> t.getAttempts().size()).sum())
+          .isGreaterThanOrEqualTo(2);
       // wait out any task run Kestra duplicated: each must end, and end well
       long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
       try (S3CheckpointStore store = S3CheckpointStore.open("s3://models/ckpt", s3.settings())) {

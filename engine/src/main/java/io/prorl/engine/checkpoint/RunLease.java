@@ -33,7 +33,8 @@ public final class RunLease implements AutoCloseable {
    */
   public record Timing(Duration patience, Duration staleAfter, Duration settle) {
     public static Timing defaults() {
-      return new Timing(Duration.ofMinutes(15), Duration.ofMinutes(2), Duration.ofMillis(500));
+      // wait as long as the holder lives: a live holder is training; a dead one goes stale
+      return new Timing(Duration.ofDays(7), Duration.ofMinutes(2), Duration.ofMillis(500));
     }
   }
 

@@ -18,13 +18,23 @@ final class Lineage {
   }
 
   /**
-   * The unit of work a TrainPhase is for, the same for each of its retries: execution, task and
-   * loop value. Not the task run id: Kestra 2.0 can append a second task run for a task that is
-   * being retried (kestra-io/kestra#18909), and that duplicate must find the same phase.
+   * The unit of work a TrainPhase is for, the same for each of its retries: execution, task and the
+   * iteration of an enclosing Loop ({@code item.index}). Not the task run id: Kestra 2.0 can append
+   * a second task run for a task that is being retried (kestra-io/kestra#18909), and that duplicate
+   * must find the same phase.
    */
-  static String taskKey(RunContext runContext) {
+  static String taskKey(RunContext runContext) throws Exception {
     RunContext.TaskRunInfo t = runContext.taskRunInfo();
-    return t.executionId() + "/" + t.taskId() + (t.value() == null ? "" : "/" + t.value());
+    StringBuilder key =
+        new StringBuilder(runContext.render("{{ execution.id }}")).append('/').append(t.taskId());
+    if (runContext.getVariables().get("item") instanceof Map<?, ?> item
+        && item.get("index") != null) {
+      key.append("/item-").append(item.get("index"));
+    }
+    if (t.value() != null) {
+      key.append('/').append(t.value());
+    }
+    return key.toString();
   }
 
   /** The run id used when none is given: the execution id, so a retry finds its checkpoints. */
