@@ -151,16 +151,22 @@ final class Spool implements AutoCloseable {
     return ops.size() - sent;
   }
 
-  /** The operation at the head was delivered (or set aside as rejected). */
-  synchronized void advance() throws IOException {
-    sent++;
+  /**
+   * The operation at the head was delivered (or set aside as rejected). Only the courier calls
+   * this; the counter file is written outside the lock, so an append never waits on that I/O.
+   */
+  void advance() throws IOException {
+    int count;
+    synchronized (this) {
+      count = ++sent;
+    }
     Path tmp = sibling(".sent.tmp");
-    Files.writeString(tmp, Integer.toString(sent));
+    Files.writeString(tmp, Integer.toString(count));
     Files.move(tmp, sibling(".sent"), StandardCopyOption.REPLACE_EXISTING);
   }
 
   /** Records an operation the server refused, with its reason, then moves past it. */
-  synchronized void reject(TrackingOp op, String reason) throws IOException {
+  void reject(TrackingOp op, String reason) throws IOException {
     String line =
         JSON.writeValueAsString(
                 java.util.Map.of(
