@@ -9,9 +9,10 @@ import java.util.List;
 /**
  * Where checkpoints live: a flat key space of files ({@code
  * run/phase-0001/step-000010/MANIFEST.json}). Implementations: {@link FileCheckpointStore} for
- * {@code file://}; S3 comes with its own issue.
+ * {@code file://}, {@link S3CheckpointStore} for {@code s3://}. Closing releases a client's
+ * connections (nothing for files).
  */
-public interface CheckpointStore {
+public interface CheckpointStore extends AutoCloseable {
 
   /** Copies a local file to {@code key}, replacing what was there. */
   void put(String key, Path source) throws IOException;
@@ -29,4 +30,7 @@ public interface CheckpointStore {
 
   /** The full URI of a key, as written in manifests and outputs. */
   URI uri(String key);
+
+  @Override
+  default void close() {}
 }

@@ -35,7 +35,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * server on every upload and part, multipart uploads with parts sent in parallel for large files.
  * Keys under the prefix mirror the file layout of {@link FileCheckpointStore}.
  */
-public final class S3CheckpointStore implements CheckpointStore, AutoCloseable {
+public final class S3CheckpointStore implements CheckpointStore {
   static final long PART_BYTES = 8L << 20;
   private static final int PARALLEL_PARTS = 4;
 

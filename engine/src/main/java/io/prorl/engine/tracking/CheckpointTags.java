@@ -27,22 +27,14 @@ public final class CheckpointTags {
    */
   public static Map<String, String> of(String checkpoint, S3CheckpointStore.Settings s3)
       throws IOException {
-    CheckpointStore store = CheckpointStores.open(checkpoint, s3);
     Manifest m;
-    try (InputStream in = store.get(Checkpointer.MANIFEST)) {
+    try (CheckpointStore store = CheckpointStores.open(checkpoint, s3);
+        InputStream in = store.get(Checkpointer.MANIFEST)) {
       m = JSON.readValue(in, Manifest.class);
     } catch (java.nio.file.NoSuchFileException e) {
       throw new IOException(
           "checkpoint " + checkpoint + " has no " + Checkpointer.MANIFEST + ": it is incomplete",
           e);
-    } finally {
-      if (store instanceof AutoCloseable c) {
-        try {
-          c.close();
-        } catch (Exception ignored) {
-          // closing an S3 client cannot lose data
-        }
-      }
     }
     Map<String, String> tags = new LinkedHashMap<>();
     tags.put("prorl.checkpoint", checkpoint);

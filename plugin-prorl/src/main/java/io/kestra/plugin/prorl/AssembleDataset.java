@@ -209,8 +209,7 @@ public class AssembleDataset extends S3ConnectedTask
     Map<String, String> stored = new LinkedHashMap<>();
     String root = runContext.render(outputRoot).as(String.class).orElse("");
     if (!root.isBlank()) {
-      CheckpointStore store = openStore(runContext, root);
-      try {
+      try (CheckpointStore store = openStore(runContext, root)) {
         for (Map.Entry<String, Path> f :
             Map.of(
                     "train.jsonl", trainFile,
@@ -220,12 +219,8 @@ public class AssembleDataset extends S3ConnectedTask
           store.put(f.getKey(), f.getValue());
           stored.put(f.getKey(), store.uri(f.getKey()).toString());
         }
-      } finally {
-        if (store instanceof AutoCloseable c) {
-          c.close();
-        }
+        log.info("dataset stored under {}", store.uri(""));
       }
-      log.info("dataset stored under {}", store.uri(""));
     }
     return Output.builder()
         .trainUri(stored.get("train.jsonl"))

@@ -62,8 +62,13 @@ public class LatestCheckpoint extends S3ConnectedTask
 
   @Override
   public Output run(RunContext runContext) throws Exception {
-    CheckpointStore store =
-        openStore(runContext, runContext.render(checkpointRoot).as(String.class).orElseThrow());
+    try (CheckpointStore store =
+        openStore(runContext, runContext.render(checkpointRoot).as(String.class).orElseThrow())) {
+      return latest(runContext, store);
+    }
+  }
+
+  private Output latest(RunContext runContext, CheckpointStore store) throws Exception {
     String run = runContext.render(runId).as(String.class).orElseThrow();
     RunProgress progress =
         new RunProgress(new Checkpointer(store, null, null, null, Map.of()), run);

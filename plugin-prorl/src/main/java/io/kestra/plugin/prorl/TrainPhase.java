@@ -8,6 +8,7 @@ import io.kestra.core.models.executions.metrics.Timer;
 import io.kestra.core.models.property.Property;
 import io.kestra.core.models.tasks.RunnableTask;
 import io.kestra.core.runners.RunContext;
+import io.prorl.engine.checkpoint.CheckpointStore;
 import io.prorl.engine.gpu.GpuPreflight;
 import io.prorl.engine.job.TrainPhaseJob;
 import io.prorl.engine.rl.LossConfig;
@@ -287,6 +288,13 @@ public class TrainPhase extends TrackedTask
 
   @Override
   public Output run(RunContext runContext) throws Exception {
+    try (CheckpointStore store =
+        openStore(runContext, runContext.render(checkpointRoot).as(String.class).orElseThrow())) {
+      return train(runContext, store);
+    }
+  }
+
+  private Output train(RunContext runContext, CheckpointStore store) throws Exception {
     String deviceName = runContext.render(device).as(String.class).orElse("cpu");
     if (deviceName.equals("gpu")) {
       GpuPreflight.Report gpu = GpuPreflight.probe();
@@ -325,7 +333,7 @@ public class TrainPhase extends TrackedTask
     String run = runContext.render(runId).as(String.class).orElse(Lineage.defaultRunId(runContext));
     TrainPhaseJob.Config config =
         new TrainPhaseJob.Config(
-            openStore(runContext, runContext.render(checkpointRoot).as(String.class).orElseThrow()),
+            store,
             run,
             runContext.render(policy).as(String.class).orElseThrow(),
             trainer,

@@ -5,6 +5,7 @@ import io.kestra.core.models.annotations.Plugin;
 import io.kestra.core.models.property.Property;
 import io.kestra.core.models.tasks.RunnableTask;
 import io.kestra.core.runners.RunContext;
+import io.prorl.engine.checkpoint.CheckpointStore;
 import io.prorl.engine.job.WarmStartJob;
 import io.prorl.tasks.ProblemJsonl;
 import io.prorl.tasks.TaskFamilies;
@@ -111,6 +112,13 @@ public class WarmStart extends S3ConnectedTask
 
   @Override
   public Output run(RunContext runContext) throws Exception {
+    try (CheckpointStore store =
+        openStore(runContext, runContext.render(checkpointRoot).as(String.class).orElseThrow())) {
+      return warmStart(runContext, store);
+    }
+  }
+
+  private Output warmStart(RunContext runContext, CheckpointStore store) throws Exception {
     TaskFamilies families = TaskFamilies.builtIn();
     ProblemJsonl jsonl = new ProblemJsonl(families);
     ProblemFiles.Read train =
@@ -132,7 +140,7 @@ public class WarmStart extends S3ConnectedTask
     String run = runContext.render(runId).as(String.class).orElse(Lineage.defaultRunId(runContext));
     WarmStartJob.Config config =
         new WarmStartJob.Config(
-            openStore(runContext, runContext.render(checkpointRoot).as(String.class).orElseThrow()),
+            store,
             run,
             runContext.render(seed).as(Long.class).orElse(1L),
             new io.prorl.engine.rl.WarmStart.Config(
