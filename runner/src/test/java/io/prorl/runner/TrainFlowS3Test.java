@@ -85,6 +85,11 @@ class TrainFlowS3Test {
                 "s3-run/phase-0002/step-000000/MANIFEST.json",
                 "s3-run/phase-0002/step-000002/MANIFEST.json");
         assertThat(store.list("s3-run/phase-0001/step-000001/")).isEmpty();
+        String report =
+            "s3-run/evaluation/" + doc.path("executionId").asString() + "/evaluation-report.json";
+        assertThat(store.exists(report)).isTrue();
+        assertThat(doc.path("outputs").path("evaluate").path("reportUri").asString())
+            .isEqualTo("s3://models/prorl/" + report);
         String manifest;
         try (var in = store.get("s3-run/phase-0002/step-000002/MANIFEST.json")) {
           manifest = new String(in.readAllBytes());

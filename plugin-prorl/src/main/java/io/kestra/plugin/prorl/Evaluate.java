@@ -5,6 +5,7 @@ import io.kestra.core.models.annotations.Plugin;
 import io.kestra.core.models.property.Property;
 import io.kestra.core.models.tasks.RunnableTask;
 import io.kestra.core.runners.RunContext;
+import io.prorl.engine.checkpoint.CheckpointStore;
 import io.prorl.engine.job.EvaluateJob;
 import io.prorl.engine.tracking.EvaluationTracking;
 import io.prorl.engine.tracking.Tracker;
@@ -114,6 +115,11 @@ public class Evaluate extends TrackedTask
   @Builder.Default
   private Property<String> device = Property.ofValue("cpu");
 
+  @Schema(
+      title = "Also store the report under this folder URI (s3://bucket/prefix/ or file:///dir/).",
+      description = "Written as evaluation-report.json; the output reportUri names it.")
+  private Property<String> outputRoot;
+
   @Override
   public List<String> staticViolations() {
     List<String> out = new ArrayList<>();
@@ -161,6 +167,15 @@ public class Evaluate extends TrackedTask
     Path reportFile = runContext.workingDir().createTempFile(".json");
     Files.writeString(
         reportFile, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report));
+    String reportUri = null;
+    String root = runContext.render(outputRoot).as(String.class).orElse("");
+    if (!root.isBlank()) {
+      try (CheckpointStore store = openStore(runContext, root)) {
+        store.put("evaluation-report.json", reportFile);
+        reportUri = store.uri("evaluation-report.json").toString();
+      }
+      runContext.logger().info("report stored at {}", reportUri);
+    }
     Optional<Tracker> tracker = openTracker(runContext);
     if (tracker.isPresent()) {
       try (Tracker t = tracker.get()) {
@@ -177,6 +192,7 @@ public class Evaluate extends TrackedTask
     }
     return Output.builder()
         .report(runContext.storage().putFile(reportFile.toFile(), "evaluation-report.json"))
+        .reportUri(reportUri)
         .passAtK(passAtK)
         .perFamily(perFamily)
         .problems(set.size())
@@ -194,6 +210,9 @@ public class Evaluate extends TrackedTask
   public static class Output implements io.kestra.core.models.tasks.Output {
     @Schema(title = "The evaluation report (JSON, schemas/evaluation-report.schema.json).")
     private final URI report;
+
+    @Schema(title = "The report under outputRoot, when one was given.")
+    private final String reportUri;
 
     @Schema(title = "policy -> k -> mean pass@k over problems.")
     private final Map<String, Map<String, Double>> passAtK;
