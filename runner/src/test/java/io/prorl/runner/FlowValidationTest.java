@@ -93,6 +93,32 @@ class FlowValidationTest {
   }
 
   @Test
+  void endMlflowRunRefusesAnUnknownStatusAndABlankServer() {
+    List<String> v =
+        runner.validateSource(
+            """
+            id: bad-mlflow
+            namespace: prorl.test
+            tasks:
+              - id: mlflow
+                type: io.kestra.plugin.prorl.EndMlflowRun
+                mlflowUri: ""
+                status: DONE
+            """);
+    assertThat(v)
+        .anySatisfy(
+            m -> assertThat(m).contains("status must be FINISHED, FAILED or KILLED, got DONE"))
+        .anySatisfy(m -> assertThat(m).contains("mlflowUri: EndMlflowRun needs a tracking server"));
+  }
+
+  @Test
+  void negativeKeepLastIsRefused() {
+    List<String> v =
+        runner.validateSource(trainPhase("dataset: file:///tmp/d.jsonl\nkeepLast: -1"));
+    assertThat(v).anySatisfy(m -> assertThat(m).contains("keepLast must be >= 0, got -1"));
+  }
+
+  @Test
   void negativeKlCoefIsRefused() {
     List<String> v =
         runner.validateSource(trainPhase("dataset: file:///tmp/d.jsonl\nklCoef: -0.5"));
