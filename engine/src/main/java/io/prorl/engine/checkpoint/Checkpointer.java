@@ -1,5 +1,6 @@
 package io.prorl.engine.checkpoint;
 
+import io.prorl.engine.io.FileTrees;
 import io.prorl.engine.io.HfModelDir;
 import io.prorl.engine.io.SafeTensors;
 import io.prorl.engine.model.Qwen2Model;
@@ -104,7 +105,7 @@ public final class Checkpointer {
       store.put(id.prefix() + MANIFEST, manifestFile);
       return store.uri(id.prefix()).toString();
     } finally {
-      deleteTree(tmp);
+      FileTrees.delete(tmp);
     }
   }
 
@@ -156,7 +157,7 @@ public final class Checkpointer {
       TrainerState state = JSON.readValue(Files.readString(tmp.resolve(STATE)), TrainerState.class);
       return new Loaded(manifest, HfModelDir.readWeights(tmp), optimizer, state);
     } finally {
-      deleteTree(tmp);
+      FileTrees.delete(tmp);
     }
   }
 
@@ -232,14 +233,6 @@ public final class Checkpointer {
       return HexFormat.of().formatHex(d.digest());
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
     }
   }
 }

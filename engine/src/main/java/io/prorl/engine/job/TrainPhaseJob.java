@@ -9,6 +9,7 @@ import io.prorl.engine.checkpoint.Checkpointer;
 import io.prorl.engine.checkpoint.Manifest;
 import io.prorl.engine.checkpoint.RunLease;
 import io.prorl.engine.checkpoint.S3CheckpointStore;
+import io.prorl.engine.io.FileTrees;
 import io.prorl.engine.io.HfModelDir;
 import io.prorl.engine.model.Qwen2Model;
 import io.prorl.engine.rl.CheckpointPlan;
@@ -158,7 +159,7 @@ public final class TrainPhaseJob {
         return new Result(phase, probe.startedFrom(), result);
       }
     } finally {
-      deleteTree(work);
+      FileTrees.delete(work);
     }
   }
 
@@ -229,16 +230,5 @@ public final class TrainPhaseJob {
       out.put(TASK_KEY, config.taskKey());
     }
     return out;
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }

@@ -1,5 +1,6 @@
 package io.prorl.engine.tracking;
 
+import io.prorl.engine.io.FileTrees;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -200,14 +201,7 @@ final class Spool implements AutoCloseable {
     release();
     if (done) {
       Files.deleteIfExists(sibling(".sent"));
-      Path files = sibling(".files");
-      if (Files.isDirectory(files)) {
-        try (var walk = Files.walk(files)) {
-          for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-            Files.deleteIfExists(p);
-          }
-        }
-      }
+      FileTrees.delete(sibling(".files"));
       Files.deleteIfExists(file);
     }
   }
