@@ -24,10 +24,10 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * The engine at the two shapes of ../shared/bench/anchor_torch.py, printing the same figures: the
- * fp32 matmul ceiling, training tokens/s (forward + backward + AdamW on a causal LM loss over
- * random tokens), and decode tokens/s with the KV cache (8-token prompts, sampling at temperature 1
- * in Java) and, for comparison, without it.
+ * The engine at the two shapes of engine/src/test/python/anchor_torch.py (the PyTorch anchor),
+ * printing the same figures: the fp32 matmul ceiling, training tokens/s (forward + backward + AdamW
+ * on a causal LM loss over random tokens), and decode tokens/s with the KV cache (8-token prompts,
+ * sampling at temperature 1 in Java) and, for comparison, without it.
  *
  * <p>Run: {@code ./prorl bench-engine} (see BENCHMARKS.md for the thread settings).
  */
