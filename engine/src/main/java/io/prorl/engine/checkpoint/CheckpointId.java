@@ -1,7 +1,7 @@
 package io.prorl.engine.checkpoint;
 
 /**
- * Where a checkpoint sits in the layout of DESIGN.md: {@code <run>/phase-0003/step-000450/}.
+ * Where a checkpoint sits in the layout of docs/DESIGN.md: {@code <run>/phase-0003/step-000450/}.
  *
  * @param runId the training run
  * @param phase the phase, from 1; phase 0 holds the run's base policy (e.g. after a warm start)

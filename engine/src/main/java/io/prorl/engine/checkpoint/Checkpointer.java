@@ -20,7 +20,7 @@ import java.util.stream.Stream;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Writes and reads checkpoints in the layout of DESIGN.md:
+ * Writes and reads checkpoints in the layout of docs/DESIGN.md:
  *
  * <pre>
  *   &lt;run&gt;/phase-0003/step-000450/

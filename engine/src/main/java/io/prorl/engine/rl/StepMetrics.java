@@ -1,7 +1,7 @@
 package io.prorl.engine.rl;
 
 /**
- * What one RL step logs (the list at the end of PRORL.md). The update figures (entropy, kl, clip
+ * What one RL step logs (docs/PRORL.md, "What a step logs"). The update figures (entropy, kl, clip
  * fractions, grad norm, loss) are 0 and ratioMean 1 in a step where dynamic sampling found no mixed
  * group, so no update happened.
  *

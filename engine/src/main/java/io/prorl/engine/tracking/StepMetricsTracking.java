@@ -10,7 +10,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Sends every step's metrics (the list at the end of PRORL.md, {@link StepMetrics}) to a tracked
+ * Sends every step's metrics (docs/PRORL.md, "What a step logs"; {@link StepMetrics}) to a tracked
  * run, with the phase's step number as MLflow's step.
  */
 public final class StepMetricsTracking implements TrainingListener {
