@@ -17,6 +17,9 @@ import java.util.List;
  * target/s3mock), started as its own process with free ports and a temporary store root.
  */
 public final class S3MockServer implements AutoCloseable {
+  /** Spring Boot start-up takes 5-15 s alone and over 2 minutes on a loaded 2-core machine. */
+  private static final Duration STARTUP_DEADLINE = Duration.ofSeconds(300);
+
   public static final String ACCESS_KEY = "test-access";
   public static final String SECRET_KEY = "test-secret";
 
@@ -59,7 +62,7 @@ public final class S3MockServer implements AutoCloseable {
             .start();
     S3MockServer server = new S3MockServer(p, http, root);
     HttpClient client = HttpClient.newHttpClient();
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    long deadline = System.nanoTime() + STARTUP_DEADLINE.toNanos();
     while (true) {
       if (!p.isAlive()) {
         throw new IllegalStateException("S3Mock exited; its log: " + Files.readString(log));
@@ -81,7 +84,10 @@ public final class S3MockServer implements AutoCloseable {
       if (System.nanoTime() > deadline) {
         server.close();
         throw new IllegalStateException(
-            "S3Mock did not answer in 90 s; log: " + Files.readString(log));
+            "S3Mock did not answer in "
+                + STARTUP_DEADLINE.toSeconds()
+                + " s; log: "
+                + Files.readString(log));
       }
       Thread.sleep(250);
     }

@@ -46,6 +46,30 @@ public final class RunProgress {
     return Optional.empty();
   }
 
+  /** RL steps of the phases before {@code phase} (each phase's newest checkpoint). */
+  public int stepsBefore(int phase) throws IOException {
+    int steps = 0;
+    for (CheckpointId id : newestPerPhase().values()) {
+      if (id.phase() >= 1 && id.phase() < phase) {
+        steps += checkpointer.state(id).step();
+      }
+    }
+    return steps;
+  }
+
+  /** When the run wrote its first checkpoint (the base, or phase 1's start), if it has one. */
+  public Optional<java.time.Instant> startedAt() throws IOException {
+    TreeMap<Integer, CheckpointId> newest = newestPerPhase();
+    if (newest.isEmpty()) {
+      return Optional.empty();
+    }
+    CheckpointId first = newest.firstEntry().getValue();
+    if (first.phase() >= 1) {
+      first = new CheckpointId(first.runId(), first.phase(), 0);
+    }
+    return Optional.of(java.time.Instant.parse(checkpointer.manifest(first).createdAt()));
+  }
+
   /**
    * The phase to run now: an unfinished phase (a crash or a retry left resume points but no end) is
    * continued; otherwise the one after the newest finished phase; 1 for a new run.

@@ -19,23 +19,35 @@ public record LossConfig(
     SEQUENCE
   }
 
+  /** This project's defaults for the tiny policy (DAPO's clip-higher 0.28, a light KL). */
+  public static final LossConfig DEFAULTS = new LossConfig(0.2, 0.28, 1e-3, 0.0, Aggregation.TOKEN);
+
   public LossConfig {
-    if (!(epsLow > 0 && epsLow < 1)) {
-      throw new IllegalArgumentException("epsLow must lie in (0, 1), got " + epsLow);
+    Rules.check(violations(epsLow, epsHigh, klCoef, entropyCoef));
+    if (aggregation == null) {
+      throw new IllegalArgumentException("aggregation must be TOKEN or SEQUENCE, got null");
     }
-    if (!(epsHigh > 0)) {
-      throw new IllegalArgumentException("epsHigh must be positive, got " + epsHigh);
+  }
+
+  /** The rules, for the constructor and for static checks (a null value is not known yet). */
+  public static java.util.List<String> violations(
+      Double epsLow, Double epsHigh, Double klCoef, Double entropyCoef) {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    Rules.between(out, "epsLow", epsLow, 0, 1);
+    if (epsHigh != null && !(epsHigh > 0)) {
+      out.add("epsHigh must be > 0, got " + Rules.fmt(epsHigh));
     }
-    if (epsHigh < epsLow) {
-      throw new IllegalArgumentException(
-          "epsHigh (" + epsHigh + ") must be >= epsLow (" + epsLow + "): clip-higher");
+    if (epsLow != null && epsHigh != null && epsHigh < epsLow) {
+      out.add(
+          "epsHigh ("
+              + Rules.fmt(epsHigh)
+              + ") must be >= epsLow ("
+              + Rules.fmt(epsLow)
+              + "): clip-higher");
     }
-    if (!(klCoef >= 0)) {
-      throw new IllegalArgumentException("klCoef must be >= 0, got " + klCoef);
-    }
-    if (!(entropyCoef >= 0)) {
-      throw new IllegalArgumentException("entropyCoef must be >= 0, got " + entropyCoef);
-    }
+    Rules.atLeast(out, "klCoef", klCoef, 0);
+    Rules.atLeast(out, "entropyCoef", entropyCoef, 0);
+    return out;
   }
 
   /** The paper's values for real models: eps 0.2 / 0.4, beta 1e-4, token-level. */

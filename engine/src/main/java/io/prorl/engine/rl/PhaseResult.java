@@ -10,8 +10,8 @@ import java.util.List;
  *     when validation stalls or KL runs away; a step or time limit says nothing either way)
  * @param steps RL steps done
  * @param history the metrics of every step
- * @param validations validation pass@1 after each validation point, in order
- * @param bestValidation the best validation pass@1 seen (NaN without validation)
+ * @param validations the validation blend after each validation point, in order
+ * @param bestValidation the best validation blend seen (NaN without validation)
  * @param checkpoint URI of the phase-end checkpoint, or null when none was written
  * @param resumedFromStep the step a resumed phase continued after (0 when it started fresh)
  */
@@ -31,6 +31,8 @@ public record PhaseResult(
     MAX_DURATION,
     PLATEAU,
     KL_LIMIT,
-    NON_FINITE_LOSS
+    NON_FINITE_LOSS,
+    /** Validation reached the run's target: the run is done. */
+    VALIDATION_TARGET
   }
 }

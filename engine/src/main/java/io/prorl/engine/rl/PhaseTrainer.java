@@ -11,11 +11,11 @@ import io.prorl.engine.model.Qwen2Model;
 import io.prorl.engine.optim.AdamW;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.ToDoubleFunction;
 
 /**
  * One ProRL phase: the span between two reference resets. At phase start the reference is a frozen
@@ -33,6 +33,7 @@ public final class PhaseTrainer {
   private final PhaseLimits limits;
   private final AdamW.Config optimizerConfig;
   private final OptimizerCarry carried;
+  private final InstantSource clock;
 
   /** AdamW moments carried into a phase: ProRL v2 keeps the optimizer across a reference reset. */
   public record OptimizerCarry(Map<String, SafeTensors.Tensor> moments, long steps) {}
@@ -47,10 +48,19 @@ public final class PhaseTrainer {
    *     fresh moments (ProRL v1)
    */
   public PhaseTrainer(TrainerConfig config, PhaseLimits limits, OptimizerCarry carried) {
+    this(config, limits, carried, InstantSource.system());
+  }
+
+  /**
+   * @param clock the time {@code limits.maxDuration()} is measured on (a fake clock in tests)
+   */
+  public PhaseTrainer(
+      TrainerConfig config, PhaseLimits limits, OptimizerCarry carried, InstantSource clock) {
     this.config = config;
     this.limits = limits;
     this.optimizerConfig = new AdamW.Config(0.9, 0.999, 1e-8, config.weightDecay());
     this.carried = carried;
+    this.clock = clock;
   }
 
   /** A phase without checkpoints. */
@@ -58,7 +68,7 @@ public final class PhaseTrainer {
       Qwen2Model policy,
       DynamicSampler.RolloutSource rollouts,
       ProblemStream prompts,
-      ToDoubleFunction<Qwen2Model> validation,
+      ValidationCheck validation,
       TrainingListener listener,
       long seed) {
     return run(policy, rollouts, prompts, validation, listener, seed, null);
@@ -68,7 +78,7 @@ public final class PhaseTrainer {
    * @param policy trained in place (and overwritten by the checkpoint when resuming)
    * @param rollouts builds rollout groups over the policy (usually a {@link RolloutGenerator})
    * @param prompts the training prompts, continuing where the last phase left them
-   * @param validation pass@1 of a policy on the validation set, or null for none
+   * @param validation the validation check (its blend drives the plateau stop), or null
    * @param seed makes every draw of the phase reproducible
    * @param plan checkpointing and resume, or null for none
    */
@@ -76,7 +86,7 @@ public final class PhaseTrainer {
       Qwen2Model policy,
       DynamicSampler.RolloutSource rollouts,
       ProblemStream prompts,
-      ToDoubleFunction<Qwen2Model> validation,
+      ValidationCheck validation,
       TrainingListener listener,
       long seed,
       CheckpointPlan plan) {
@@ -92,7 +102,7 @@ public final class PhaseTrainer {
       Qwen2Model policy,
       DynamicSampler.RolloutSource rollouts,
       ProblemStream prompts,
-      ToDoubleFunction<Qwen2Model> validation,
+      ValidationCheck validation,
       TrainingListener listener,
       long seed,
       CheckpointPlan plan)
@@ -153,7 +163,7 @@ public final class PhaseTrainer {
         reference = config.loss().klCoef() > 0 ? frozenCopy(policy) : null;
       }
       policy.parameters().values().forEach(p -> p.setRequiresGradient(true));
-      long start = System.nanoTime();
+      java.time.Instant start = clock.instant();
       PhaseResult.StopReason reason = null;
       int step = firstStep - 1;
       GrpoStep grpo = new GrpoStep(policy, reference, rollouts, config, optimizer, listener);
@@ -162,7 +172,7 @@ public final class PhaseTrainer {
         StepMetrics m = grpo.run(prompts, step, seed * 1_000_003L + step);
         history.add(m);
         listener.onStep(m);
-        reason = stopAfter(step, m, policy, validation, validations, start);
+        reason = stopAfter(step, m, policy, validation, validations, start, listener);
         if (m.skippedUpdates() > 0 && m.skippedUpdates() >= config.updatesPerStep()) {
           // every update of the step was refused: stop, keeping the last good checkpoint
           reason = PhaseResult.StopReason.NON_FINITE_LOSS;
@@ -218,20 +228,26 @@ public final class PhaseTrainer {
       int step,
       StepMetrics m,
       Qwen2Model policy,
-      ToDoubleFunction<Qwen2Model> validation,
+      ValidationCheck validation,
       List<Double> validations,
-      long start) {
+      java.time.Instant start,
+      TrainingListener listener) {
     if (limits.maxKl() > 0 && m.kl() > limits.maxKl()) {
       return PhaseResult.StopReason.KL_LIMIT;
     }
     if (validation != null && limits.validateEvery() > 0 && step % limits.validateEvery() == 0) {
-      validations.add(validation.applyAsDouble(policy));
+      Validation v = validation.validate(policy);
+      validations.add(v.blend());
+      listener.onValidation(step, v);
+      if (limits.validationTarget() > 0 && v.blend() >= limits.validationTarget()) {
+        return PhaseResult.StopReason.VALIDATION_TARGET;
+      }
       if (limits.patience() > 0 && sinceBest(validations) >= limits.patience()) {
         return PhaseResult.StopReason.PLATEAU;
       }
     }
     if (limits.maxDuration() != null
-        && System.nanoTime() - start > limits.maxDuration().toNanos()
+        && java.time.Duration.between(start, clock.instant()).compareTo(limits.maxDuration()) > 0
         && step < limits.maxSteps()) {
       return PhaseResult.StopReason.MAX_DURATION;
     }

@@ -1,9 +1,13 @@
 package io.prorl.engine.rl;
 
 import io.prorl.engine.sampling.SamplingParams;
+import io.prorl.engine.tokenizer.ChatTemplate;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Hyperparameters of RL steps, with ProRL's names.
+ * Hyperparameters of RL steps, with ProRL's names. Build one with {@link #builder()}, which starts
+ * from {@link #DEFAULTS}, so a call site names what it sets.
  *
  * @param promptsPerStep mixed groups wanted per step (the paper's batch: 256 prompts)
  * @param groupSize responses per prompt, G (paper: 16)
@@ -32,19 +36,60 @@ public record TrainerConfig(
     int maxSamplingRounds,
     double weightDecay) {
 
+  /** Rollouts end at the chat template's end-of-turn. */
+  public static final List<String> STOP = List.of(ChatTemplate.IM_END);
+
+  /** This project's defaults for the embedded tiny policy on 2 CPU cores. */
+  public static final TrainerConfig DEFAULTS =
+      new TrainerConfig(
+          8,
+          8,
+          2,
+          1e-4,
+          0,
+          1.0,
+          LossConfig.DEFAULTS,
+          new SamplingParams(1.0, 1.0, 0, 64, STOP, 0),
+          true,
+          false,
+          3,
+          0.0);
+
   public TrainerConfig {
-    positive("promptsPerStep", promptsPerStep);
-    positive("updatesPerStep", updatesPerStep);
-    positive("maxSamplingRounds", maxSamplingRounds);
-    if (groupSize < 2) {
-      throw new IllegalArgumentException("groupSize must be at least 2, got " + groupSize);
+    Rules.check(
+        violations(
+            promptsPerStep,
+            groupSize,
+            updatesPerStep,
+            learningRate,
+            warmupSteps,
+            maxGradNorm,
+            maxSamplingRounds,
+            weightDecay));
+  }
+
+  /** The rules, for the constructor and for static checks (a null value is not known yet). */
+  public static List<String> violations(
+      Integer promptsPerStep,
+      Integer groupSize,
+      Integer updatesPerStep,
+      Double learningRate,
+      Integer warmupSteps,
+      Double maxGradNorm,
+      Integer maxSamplingRounds,
+      Double weightDecay) {
+    List<String> out = new ArrayList<>();
+    Rules.atLeast(out, "promptsPerStep", promptsPerStep, 1);
+    Rules.atLeast(out, "groupSize", groupSize, 2);
+    Rules.atLeast(out, "updatesPerStep", updatesPerStep, 1);
+    if (learningRate != null && !(learningRate > 0)) {
+      out.add("learningRate must be > 0, got " + Rules.fmt(learningRate));
     }
-    if (!(learningRate > 0)) {
-      throw new IllegalArgumentException("learningRate must be positive, got " + learningRate);
-    }
-    if (warmupSteps < 0 || maxGradNorm < 0 || weightDecay < 0) {
-      throw new IllegalArgumentException("warmupSteps, maxGradNorm and weightDecay must be >= 0");
-    }
+    Rules.atLeast(out, "warmupSteps", warmupSteps, 0);
+    Rules.atLeast(out, "maxGradNorm", maxGradNorm, 0);
+    Rules.atLeast(out, "maxSamplingRounds", maxSamplingRounds, 1);
+    Rules.atLeast(out, "weightDecay", weightDecay, 0);
+    return out;
   }
 
   /** lr_t = learningRate * min(1, (t + 1) / warmupSteps), t counted from 0 within the phase. */
@@ -54,9 +99,118 @@ public record TrainerConfig(
         : learningRate * Math.min(1.0, (step + 1.0) / warmupSteps);
   }
 
-  private static void positive(String name, int v) {
-    if (v < 1) {
-      throw new IllegalArgumentException(name + " must be at least 1, got " + v);
+  public static Builder builder() {
+    return new Builder(DEFAULTS);
+  }
+
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** Named construction, starting from a config. */
+  public static final class Builder {
+    private int promptsPerStep;
+    private int groupSize;
+    private int updatesPerStep;
+    private double learningRate;
+    private int warmupSteps;
+    private double maxGradNorm;
+    private LossConfig loss;
+    private SamplingParams sampling;
+    private boolean scaleAdvantagesByStd;
+    private boolean maskTruncated;
+    private int maxSamplingRounds;
+    private double weightDecay;
+
+    private Builder(TrainerConfig c) {
+      promptsPerStep = c.promptsPerStep;
+      groupSize = c.groupSize;
+      updatesPerStep = c.updatesPerStep;
+      learningRate = c.learningRate;
+      warmupSteps = c.warmupSteps;
+      maxGradNorm = c.maxGradNorm;
+      loss = c.loss;
+      sampling = c.sampling;
+      scaleAdvantagesByStd = c.scaleAdvantagesByStd;
+      maskTruncated = c.maskTruncated;
+      maxSamplingRounds = c.maxSamplingRounds;
+      weightDecay = c.weightDecay;
+    }
+
+    public Builder promptsPerStep(int v) {
+      promptsPerStep = v;
+      return this;
+    }
+
+    public Builder groupSize(int v) {
+      groupSize = v;
+      return this;
+    }
+
+    public Builder updatesPerStep(int v) {
+      updatesPerStep = v;
+      return this;
+    }
+
+    public Builder learningRate(double v) {
+      learningRate = v;
+      return this;
+    }
+
+    public Builder warmupSteps(int v) {
+      warmupSteps = v;
+      return this;
+    }
+
+    public Builder maxGradNorm(double v) {
+      maxGradNorm = v;
+      return this;
+    }
+
+    public Builder loss(LossConfig v) {
+      loss = v;
+      return this;
+    }
+
+    public Builder sampling(SamplingParams v) {
+      sampling = v;
+      return this;
+    }
+
+    public Builder scaleAdvantagesByStd(boolean v) {
+      scaleAdvantagesByStd = v;
+      return this;
+    }
+
+    public Builder maskTruncated(boolean v) {
+      maskTruncated = v;
+      return this;
+    }
+
+    public Builder maxSamplingRounds(int v) {
+      maxSamplingRounds = v;
+      return this;
+    }
+
+    public Builder weightDecay(double v) {
+      weightDecay = v;
+      return this;
+    }
+
+    public TrainerConfig build() {
+      return new TrainerConfig(
+          promptsPerStep,
+          groupSize,
+          updatesPerStep,
+          learningRate,
+          warmupSteps,
+          maxGradNorm,
+          loss,
+          sampling,
+          scaleAdvantagesByStd,
+          maskTruncated,
+          maxSamplingRounds,
+          weightDecay);
     }
   }
 }

@@ -12,6 +12,9 @@ public interface TrainingListener {
 
   void onStep(StepMetrics metrics);
 
+  /** A validation check ran after {@code step}. */
+  default void onValidation(int step, Validation validation) {}
+
   /** Something went less well than asked (e.g. dynamic sampling ran out of budget). */
   default void onWarning(String message) {}
 
@@ -36,6 +39,12 @@ public interface TrainingListener {
       public void onStep(StepMetrics metrics) {
         first.onStep(metrics);
         second.onStep(metrics);
+      }
+
+      @Override
+      public void onValidation(int step, Validation validation) {
+        first.onValidation(step, validation);
+        second.onValidation(step, validation);
       }
 
       @Override

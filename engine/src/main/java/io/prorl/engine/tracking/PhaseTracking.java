@@ -3,6 +3,7 @@ package io.prorl.engine.tracking;
 import io.prorl.engine.rl.PhaseResult;
 import io.prorl.engine.rl.StepMetrics;
 import io.prorl.engine.rl.TrainingListener;
+import io.prorl.engine.rl.Validation;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -74,6 +75,15 @@ public final class PhaseTracking implements TrainingListener {
     steps.onStep(metrics);
   }
 
+  /** Validation checks as metrics at their step: the blend and each family's pass@1. */
+  @Override
+  public void onValidation(int step, Validation validation) {
+    Map<String, Double> m = new LinkedHashMap<>();
+    m.put("validation.blend", validation.blend());
+    validation.perFamily().forEach((f, v) -> m.put("validation." + f + ".pass_at_1", v));
+    guard(() -> tracker.logMetrics(phaseRun, step, m));
+  }
+
   @Override
   public void onCheckpoint(String uri, int step) {
     guard(() -> tracker.setTags(phaseRun, Map.of("prorl.checkpoint.latest", uri)));
@@ -81,10 +91,15 @@ public final class PhaseTracking implements TrainingListener {
 
   /** The phase ended: its end checkpoint, stop reason and status FINISHED. */
   public void finished(PhaseResult result) {
+    finished(result, Map.of());
+  }
+
+  /** The phase ended; {@code extraTags} (e.g. the run's budget state) are set as well. */
+  public void finished(PhaseResult result, Map<String, String> extraTags) {
     if (phaseRun == null) {
       return;
     }
-    Map<String, String> t = new LinkedHashMap<>();
+    Map<String, String> t = new LinkedHashMap<>(extraTags);
     if (result.checkpoint() != null) {
       t.put("prorl.checkpoint", result.checkpoint());
     }

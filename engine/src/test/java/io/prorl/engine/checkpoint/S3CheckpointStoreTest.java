@@ -112,33 +112,24 @@ class S3CheckpointStoreTest {
           new io.prorl.engine.sampling.SamplingParams(
               1.0, 1.0, 0, 8, List.of(io.prorl.engine.tokenizer.ChatTemplate.IM_END), 0);
       var config =
-          new io.prorl.engine.job.TrainPhaseJob.Config(
-              s3,
-              "r",
-              base.toString(),
-              new io.prorl.engine.rl.TrainerConfig(
-                  2,
-                  4,
-                  1,
-                  1e-3,
-                  0,
-                  1.0,
-                  io.prorl.engine.rl.LossConfig.prorl(),
-                  sampling,
-                  true,
-                  false,
-                  1,
-                  0.0),
-              new io.prorl.engine.rl.PhaseLimits(2, null, 0, 0, 0),
-              true,
-              1,
-              0,
-              3,
-              "cpu",
-              "sha",
-              Map.of(),
-              "task-1",
-              server.settings());
+          io.prorl.engine.job.TrainPhaseJob.Config.builder(s3, "r", base.toString())
+              .trainer(
+                  io.prorl.engine.rl.TrainerConfig.builder()
+                      .promptsPerStep(2)
+                      .groupSize(4)
+                      .updatesPerStep(1)
+                      .learningRate(1e-3)
+                      .loss(io.prorl.engine.rl.LossConfig.prorl())
+                      .sampling(sampling)
+                      .maxSamplingRounds(1)
+                      .build())
+              .limits(new io.prorl.engine.rl.PhaseLimits(2, null, 0, 0, 0))
+              .checkpointEvery(1)
+              .seed(3)
+              .datasetSha256("sha")
+              .taskKey("task-1")
+              .s3(server.settings())
+              .build();
       var first =
           io.prorl.engine.job.TrainPhaseJob.run(
               config, train, List.of(), families, io.prorl.engine.rl.TrainingListener.NONE);

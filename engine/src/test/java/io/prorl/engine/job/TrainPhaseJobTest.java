@@ -39,22 +39,25 @@ class TrainPhaseJobTest {
       FileCheckpointStore store, Path base, int steps, boolean resetOptimizer, String task) {
     SamplingParams sampling = new SamplingParams(1.0, 1.0, 0, 8, List.of(ChatTemplate.IM_END), 0);
     TrainerConfig trainer =
-        new TrainerConfig(2, 4, 1, 1e-3, 0, 1.0, LossConfig.prorl(), sampling, true, false, 1, 0.0);
-    return new TrainPhaseJob.Config(
-        store,
-        "run1",
-        base.toUri().toString(),
-        trainer,
-        new PhaseLimits(steps, null, 0, 0, 0),
-        resetOptimizer,
-        1,
-        0,
-        3,
-        "cpu",
-        "sha",
-        Map.of("test", "yes"),
-        task,
-        null);
+        TrainerConfig.builder()
+            .promptsPerStep(2)
+            .groupSize(4)
+            .updatesPerStep(1)
+            .learningRate(1e-3)
+            .loss(LossConfig.prorl())
+            .sampling(sampling)
+            .maxSamplingRounds(1)
+            .build();
+    return TrainPhaseJob.Config.builder(store, "run1", base.toUri().toString())
+        .trainer(trainer)
+        .limits(new PhaseLimits(steps, null, 0, 0, 0))
+        .resetOptimizer(resetOptimizer)
+        .checkpointEvery(1)
+        .seed(3)
+        .datasetSha256("sha")
+        .lineage(Map.of("test", "yes"))
+        .taskKey(task)
+        .build();
   }
 
   @Test
@@ -176,5 +179,163 @@ class TrainPhaseJobTest {
             .optimizerSteps();
     assertThat(phase1Steps).isPositive();
     assertThat(phase2StartSteps).isEqualTo(phase1Steps);
+  }
+
+  @Test
+  void theRunBudgetCutsTheLastPhaseAndEndsTheRun() throws Exception {
+    TaskFamilies families = new TaskFamilies(List.of(new io.prorl.engine.DigitFamily()));
+    List<Problem> train = families.generate("digits", Map.of(), 1, 20);
+    Path base = EmbeddedDefault.write(tmp.resolve("base"), 1);
+    FileCheckpointStore store = new FileCheckpointStore(tmp.resolve("ckpt"));
+    RunBudget budget = new RunBudget(3, null);
+
+    TrainPhaseJob.Result first =
+        TrainPhaseJob.run(
+            withBudget(config(store, base, 2, "task-1"), budget),
+            train,
+            List.of(),
+            families,
+            TrainingListener.NONE);
+    assertThat(first.run().steps()).isEqualTo(2);
+    assertThat(first.run().done()).isFalse();
+    assertThat(first.run().stopReason()).isNull();
+
+    TrainPhaseJob.Result second =
+        TrainPhaseJob.run(
+            withBudget(config(store, base, 2, "task-2"), budget),
+            train,
+            List.of(),
+            families,
+            TrainingListener.NONE);
+    assertThat(second.phase()).isEqualTo(2);
+    assertThat(second.result().steps()).as("cut to the one step the budget has left").isEqualTo(1);
+    assertThat(second.run().steps()).isEqualTo(3);
+    assertThat(second.run().done()).isTrue();
+    assertThat(second.run().stopReason()).isEqualTo(RunBudget.RunStopReason.RUN_MAX_STEPS);
+    assertThat(second.run().resets()).isEqualTo(1);
+
+    // one more loop iteration would train nothing: it returns the newest phase end
+    List<String> warnings = new java.util.ArrayList<>();
+    TrainPhaseJob.Result third =
+        TrainPhaseJob.run(
+            withBudget(config(store, base, 2, "task-3"), budget),
+            train,
+            List.of(),
+            families,
+            warningsInto(warnings));
+    assertThat(third.phase()).isEqualTo(2);
+    assertThat(third.result().checkpoint()).isEqualTo(second.result().checkpoint());
+    assertThat(third.run().done()).isTrue();
+    assertThat(warnings).hasSize(1);
+    assertThat(warnings.get(0))
+        .startsWith("run run1: budget already spent (RUN_MAX_STEPS, 3 steps");
+    assertThat(tmp.resolve("ckpt/run1/phase-0003")).doesNotExist();
+
+    // every step of every phase is in the run's metrics files
+    assertThat(PhaseMetricsLog.read(store, "run1", 1))
+        .extracting(PhaseMetricsLog.Entry::step)
+        .containsExactly(1, 2);
+    assertThat(PhaseMetricsLog.read(store, "run1", 2))
+        .extracting(PhaseMetricsLog.Entry::step)
+        .containsExactly(1);
+  }
+
+  @Test
+  void aStalledValidationEndsThePhaseWithAResetRecommended() throws Exception {
+    TaskFamilies families = TaskFamilies.builtIn();
+    List<Problem> train = families.generate("arithmetic", Map.of(), 1, 20);
+    // 8 new tokens cannot hold an answer to a 12-vertex coloring: validation stays at 0, a stall
+    List<Problem> validation = families.generate("graph_color", Map.of("vertices", 12), 2, 3);
+    Path base = EmbeddedDefault.write(tmp.resolve("base"), 1);
+    FileCheckpointStore store = new FileCheckpointStore(tmp.resolve("ckpt"));
+    List<String> seen = new java.util.ArrayList<>();
+    TrainingListener listener =
+        new TrainingListener() {
+          @Override
+          public void onStep(io.prorl.engine.rl.StepMetrics m) {}
+
+          @Override
+          public void onValidation(int step, io.prorl.engine.rl.Validation v) {
+            seen.add(step + ":" + v.blend() + ":" + v.perFamily());
+          }
+        };
+    TrainPhaseJob.Config c = config(store, base, 20, "task-1");
+    c =
+        TrainPhaseJob.Config.builder(store, "run1", c.startPolicy())
+            .trainer(c.trainer())
+            .limits(new PhaseLimits(20, null, 1, 2, 0))
+            .validation(new io.prorl.engine.rl.ValidationConfig(3, 2, 0.6, 0.95, 5))
+            .checkpointEvery(1)
+            .build();
+    TrainPhaseJob.Result r = TrainPhaseJob.run(c, train, validation, families, listener);
+    assertThat(r.result().stopReason())
+        .isEqualTo(io.prorl.engine.rl.PhaseResult.StopReason.PLATEAU);
+    assertThat(r.result().resetRecommended()).isTrue();
+    assertThat(r.result().steps())
+        .as("patience 2: the third check without a new best")
+        .isEqualTo(3);
+    assertThat(seen)
+        .containsExactly(
+            "1:0.0:{graph_color=0.0}", "2:0.0:{graph_color=0.0}", "3:0.0:{graph_color=0.0}");
+    assertThat(PhaseMetricsLog.read(store, "run1", 1))
+        .extracting(e -> e.validation() == null ? null : e.validation().blend())
+        .containsExactly(0.0, 0.0, 0.0);
+    assertThat(r.run().done()).as("a stall ends the phase, not the run").isFalse();
+  }
+
+  @Test
+  void theRunTimeBudgetIsMeasuredOnTheGivenClock() throws Exception {
+    TaskFamilies families = new TaskFamilies(List.of(new io.prorl.engine.DigitFamily()));
+    List<Problem> train = families.generate("digits", Map.of(), 1, 20);
+    Path base = EmbeddedDefault.write(tmp.resolve("base"), 1);
+    FileCheckpointStore store = new FileCheckpointStore(tmp.resolve("ckpt"));
+    // a clock that moves one minute each time it is read: a 4-minute budget ends the run early
+    java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
+    java.time.Instant origin = java.time.Instant.now();
+    java.time.InstantSource clock =
+        () -> origin.plus(java.time.Duration.ofMinutes(reads.getAndIncrement()));
+    TrainPhaseJob.Config c =
+        withBudget(
+            config(store, base, 50, "task-1"), new RunBudget(0, java.time.Duration.ofMinutes(4)));
+    TrainPhaseJob.Result r =
+        TrainPhaseJob.run(
+            c,
+            train,
+            List.of(),
+            families,
+            TrainingListener.NONE,
+            io.prorl.engine.tracking.PhaseTrackingSession.off(),
+            clock);
+    assertThat(r.result().stopReason())
+        .isEqualTo(io.prorl.engine.rl.PhaseResult.StopReason.MAX_DURATION);
+    assertThat(r.result().steps()).isBetween(1, 5);
+    assertThat(r.run().done()).isTrue();
+    assertThat(r.run().stopReason()).isEqualTo(RunBudget.RunStopReason.RUN_MAX_DURATION);
+  }
+
+  private static TrainPhaseJob.Config withBudget(TrainPhaseJob.Config c, RunBudget budget) {
+    return TrainPhaseJob.Config.builder(c.store(), c.runId(), c.startPolicy())
+        .trainer(c.trainer())
+        .limits(c.limits())
+        .budget(budget)
+        .resetOptimizer(c.resetOptimizer())
+        .checkpointEvery(c.checkpointEvery())
+        .seed(c.seed())
+        .datasetSha256(c.datasetSha256())
+        .lineage(c.lineage())
+        .taskKey(c.taskKey())
+        .build();
+  }
+
+  private static TrainingListener warningsInto(List<String> warnings) {
+    return new TrainingListener() {
+      @Override
+      public void onStep(io.prorl.engine.rl.StepMetrics m) {}
+
+      @Override
+      public void onWarning(String message) {
+        warnings.add(message);
+      }
+    };
   }
 }

@@ -62,10 +62,7 @@ class PhaseTrainerTest {
   }
 
   private static PhaseResult phase(
-      Qwen2Model policy,
-      TrainerConfig config,
-      PhaseLimits limits,
-      java.util.function.ToDoubleFunction<Qwen2Model> validation) {
+      Qwen2Model policy, TrainerConfig config, PhaseLimits limits, ValidationCheck validation) {
     RolloutGenerator rollouts =
         new RolloutGenerator(policy, tokenizer, new TaskFamilies(List.of(DIGITS)), SAMPLING, 4);
     return new PhaseTrainer(config, limits)
@@ -100,13 +97,34 @@ class PhaseTrainerTest {
   @Test
   void aValidationPlateauStopsThePhaseAndRecommendsAReset() {
     try (Qwen2Model policy = Qwen2Model.initialize(EmbeddedDefault.config(), 2, Device.cpu())) {
-      PhaseResult r = phase(policy, config(1), new PhaseLimits(20, null, 1, 2, 0), p -> 0.5);
+      PhaseResult r =
+          phase(policy, config(1), new PhaseLimits(20, null, 1, 2, 0), p -> Validation.of(0.5));
       assertThat(r.stopReason()).isEqualTo(PhaseResult.StopReason.PLATEAU);
       assertThat(r.resetRecommended()).isTrue();
       assertThat(r.steps()).isEqualTo(3);
       assertThat(r.validations()).containsExactly(0.5, 0.5, 0.5);
       assertThat(r.bestValidation()).isEqualTo(0.5);
     }
+  }
+
+  @Test
+  void aValidationAtTheTargetEndsThePhaseWithoutAReset() {
+    try (Qwen2Model policy = Qwen2Model.initialize(EmbeddedDefault.config(), 2, Device.cpu())) {
+      PhaseLimits limits = new PhaseLimits(20, null, 2, 5, 0, 0.75);
+      PhaseResult r = phase(policy, config(1), limits, p -> Validation.of(0.8));
+      assertThat(r.stopReason()).isEqualTo(PhaseResult.StopReason.VALIDATION_TARGET);
+      assertThat(r.resetRecommended()).isFalse();
+      assertThat(r.steps()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void limitsNameEveryBadValue() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> new PhaseLimits(0, null, -1, 0, 0, 1.5))
+        .hasMessage(
+            "maxSteps must be >= 1, got 0; validateEvery must be >= 0, got -1;"
+                + " validationTarget must lie in [0, 1] (0 = off), got 1.5");
   }
 
   @Test

@@ -19,9 +19,9 @@ final class Lineage {
 
   /**
    * The unit of work a TrainPhase is for, the same for each of its retries: execution, task and the
-   * iteration of an enclosing Loop ({@code item.index}). Not the task run id: Kestra 2.0 can append
-   * a second task run for a task that is being retried (kestra-io/kestra#18909), and that duplicate
-   * must find the same phase.
+   * iteration of an enclosing Loop ({@code item.index}) or LoopUntil ({@code taskrun.iteration}).
+   * Not the task run id: Kestra 2.0 can append a second task run for a task that is being retried
+   * (kestra-io/kestra#18909), and that duplicate must find the same phase.
    */
   static String taskKey(RunContext runContext) throws Exception {
     RunContext.TaskRunInfo t = runContext.taskRunInfo();
@@ -33,6 +33,11 @@ final class Lineage {
     }
     if (t.value() != null) {
       key.append('/').append(t.value());
+    }
+    if (runContext.getVariables().get("taskrun") instanceof Map<?, ?> taskrun
+        && taskrun.get("iteration") != null) {
+      // a LoopUntil runs the same task once per iteration: each is its own unit of work
+      key.append("/iteration-").append(taskrun.get("iteration"));
     }
     return key.toString();
   }

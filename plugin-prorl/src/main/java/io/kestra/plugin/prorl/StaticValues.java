@@ -25,6 +25,19 @@ final class StaticValues {
     }
   }
 
+  /** The literal integer value, or null (unset, an expression, or not an integer). */
+  static Integer integer(Property<?> p) {
+    return number(p)
+        .filter(v -> v == Math.rint(v) && Math.abs(v) < Integer.MAX_VALUE)
+        .map(Double::intValue)
+        .orElse(null);
+  }
+
+  /** The literal number, or null (unset, an expression, or not a number). */
+  static Double decimal(Property<?> p) {
+    return number(p).orElse(null);
+  }
+
   /** Adds "name must be ..." when the literal value breaks {@code min <= value}. */
   static void atLeast(List<String> out, String name, Property<?> p, double min) {
     number(p)
