@@ -18,6 +18,8 @@ import java.util.List;
  * @param clipFractionHigh share of tokens where the upper clip bound (1 + eps_high) binds
  * @param responseLengthMean mean response length in tokens
  * @param keptFraction share of sampled groups kept by dynamic sampling
+ * @param validation the validation blend (mean per-family pass@1) checked after this step, NaN for
+ *     a step without a check
  */
 public record StepPoint(
     int globalStep,
@@ -29,7 +31,8 @@ public record StepPoint(
     double clipFractionLow,
     double clipFractionHigh,
     double responseLengthMean,
-    double keptFraction) {
+    double keptFraction,
+    double validation) {
 
   public StepPoint {
     List<String> violations =
@@ -44,12 +47,55 @@ public record StepPoint(
               clipFractionLow,
               clipFractionHigh,
               responseLengthMean,
-              keptFraction
+              keptFraction,
+              validation
             });
     if (!violations.isEmpty()) {
       throw new IllegalArgumentException(
           "step point (global step " + globalStep + "): " + String.join("; ", violations));
     }
+  }
+
+  /** A step without a validation check. */
+  public StepPoint(
+      int globalStep,
+      int phase,
+      double rewardMean,
+      double accuracy,
+      double entropy,
+      double kl,
+      double clipFractionLow,
+      double clipFractionHigh,
+      double responseLengthMean,
+      double keptFraction) {
+    this(
+        globalStep,
+        phase,
+        rewardMean,
+        accuracy,
+        entropy,
+        kl,
+        clipFractionLow,
+        clipFractionHigh,
+        responseLengthMean,
+        keptFraction,
+        Double.NaN);
+  }
+
+  /** This step with the validation check that followed it. */
+  public StepPoint withValidation(double blend) {
+    return new StepPoint(
+        globalStep,
+        phase,
+        rewardMean,
+        accuracy,
+        entropy,
+        kl,
+        clipFractionLow,
+        clipFractionHigh,
+        responseLengthMean,
+        keptFraction,
+        blend);
   }
 
   /**
@@ -77,13 +123,14 @@ public record StepPoint(
     "clipFractionLow",
     "clipFractionHigh",
     "responseLengthMean",
-    "keptFraction"
+    "keptFraction",
+    "validation"
   };
 
   /**
    * What is wrong with a step point, each message naming the field; empty when valid.
    *
-   * @param values the figures in the record's order, rewardMean to keptFraction
+   * @param values the figures in the record's order, rewardMean to validation
    */
   public static List<String> violations(int globalStep, int phase, double[] values) {
     List<String> violations = new ArrayList<>();

@@ -113,7 +113,12 @@ public final class TrainingCurvesChart {
               "Kept fraction (dynamic sampling)",
               "share of groups kept",
               Scale.SHARE,
-              List.of(new Line("kept fraction", StepPoint::keptFraction, ChartStyle.METRIC))));
+              List.of(new Line("kept fraction", StepPoint::keptFraction, ChartStyle.METRIC))),
+          new Panel(
+              "Validation (the stall signal)",
+              "mean per-family pass@1",
+              Scale.SHARE,
+              List.of(new Line("validation", StepPoint::validation, ChartStyle.METRIC))));
 
   private final ChartSize size;
 

@@ -93,9 +93,11 @@ public final class ChartDemo {
       double clipHigh = 0.010 + 0.004 * random.nextDouble();
       double length = 140 - 40 * progress + 6 * random.nextGaussian();
       double kept = Math.clamp(0.75 - 0.3 * progress + 0.05 * random.nextGaussian(), 0, 1);
-      points.add(
+      StepPoint point =
           new StepPoint(
-              globalStep, phase, reward, accuracy, entropy, kl, clipLow, clipHigh, length, kept));
+              globalStep, phase, reward, accuracy, entropy, kl, clipLow, clipHigh, length, kept);
+      // a validation check every 4 steps, as a phase with validateEvery 4 logs it
+      points.add(globalStep % 4 == 0 ? point.withValidation(accuracy * 0.8) : point);
     }
     return points;
   }

@@ -69,7 +69,7 @@ class TrainingCurvesChartTest {
     BufferedImage image =
         Pixels.read(chart.writePng(dir.resolve("curves.png"), "run", steps(false), RESETS));
 
-    assertThat(grid.dataAreas()).hasSize(7);
+    assertThat(grid.dataAreas()).hasSize(8);
     for (Rectangle2D area : grid.dataAreas()) {
       for (ResetMarker reset : RESETS) {
         double share =
