@@ -8,27 +8,22 @@ import io.kestra.core.models.property.Property;
 import io.kestra.core.models.tasks.RunnableTask;
 import io.kestra.core.runners.RunContext;
 import io.prorl.engine.checkpoint.CheckpointStore;
-import io.prorl.engine.checkpoint.Checkpointer;
-import io.prorl.tasks.Json;
-import io.prorl.tasks.Problem;
-import io.prorl.tasks.ProblemJsonl;
 import io.prorl.tasks.TaskFamilies;
 import io.prorl.tasks.dataset.DatasetAssembler;
+import io.prorl.tasks.dataset.Decontamination;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import lombok.Builder;
 import lombok.EqualsAndHashCode;
 import lombok.Getter;
 import lombok.NoArgsConstructor;
 import lombok.ToString;
 import lombok.experimental.SuperBuilder;
-import org.slf4j.Logger;
 
 @SuperBuilder
 @ToString
@@ -40,14 +35,20 @@ import org.slf4j.Logger;
     title = "Assemble a ProRL dataset from generated task families and JSONL files.",
     description =
         "Every record is validated against schemas/problem.schema.json (a bad line fails the task"
-            + " naming file, line and field), duplicates (same normalized prompt) and anything"
-            + " that appears in an evaluation set are removed, then a seeded shuffle and a"
-            + " train/validation split. Outputs the two JSONL files and a manifest.")
+            + " naming file, line and field). Each generated set holds `count` distinct prompts"
+            + " (or says in a warning and the manifest why not). Removed: anything matching an"
+            + " evaluation or out-of-distribution problem (exact normalized prompt, or an n-gram"
+            + " near-copy of its problem-specific text) and duplicates; then the weighted mix, a"
+            + " seeded shuffle and a train/validation split. Outputs the two JSONL files, one"
+            + " JSONL file per out-of-distribution set and a manifest with counts per family and"
+            + " difficulty (see docs/TASKS.md).")
 @Plugin(
     examples = {
       @Example(
           full = true,
-          title = "Two generated families, 10% held out for validation.",
+          title =
+              "Two families mixed 70/30, graph sizes 5 to 7 as a curriculum, boxnet and larger"
+                  + " graphs held out as out-of-distribution sets.",
           code =
               """
               id: prorl-dataset
@@ -57,12 +58,19 @@ import org.slf4j.Logger;
                   type: io.kestra.plugin.prorl.AssembleDataset
                   generate:
                     - family: graph_color
-                      count: 200
+                      count: 700
                       seed: 1
-                      difficulty: {vertices: 4, edgeProbability: 0.5, colors: 3}
+                      weight: 0.7
+                      difficulty: {vertices: {min: 5, max: 7}, edgeProbability: 0.4, colors: 3}
                     - family: countdown
-                      count: 200
+                      count: 300
                       seed: 2
+                      weight: 0.3
+                      difficulty: {numbers: [3, 4]}
+                  outOfDistribution:
+                    - {name: boxnet, family: boxnet, count: 50, seed: 3}
+                    - {name: graph_color_9v, family: graph_color, count: 50, seed: 4,
+                       difficulty: {vertices: 9}}
                   validationFraction: 0.1
                   seed: 7
               """)
@@ -71,28 +79,63 @@ import org.slf4j.Logger;
       @Metric(name = "train.problems", type = Counter.TYPE),
       @Metric(name = "validation.problems", type = Counter.TYPE),
       @Metric(name = "duplicates.removed", type = Counter.TYPE),
-      @Metric(name = "evaluation.overlap.removed", type = Counter.TYPE)
+      @Metric(name = "evaluation.overlap.removed", type = Counter.TYPE),
+      @Metric(name = "ngram.overlap.removed", type = Counter.TYPE)
     })
 public class AssembleDataset extends S3ConnectedTask
     implements RunnableTask<AssembleDataset.Output>, StaticallyChecked {
 
   @Schema(
-      title = "Generated problems: a list of {family, count, seed, difficulty}.",
+      title = "Generated problems: a list of {family, count, seed, difficulty, weight}.",
       description =
-          "family: one of the built-in task families; count: how many; seed: the generator seed"
-              + " (default 0); difficulty: the family's knobs (see docs/TASKS.md).")
-  private Property<List<Map<String, Object>>> generate;
-
-  @Schema(title = "Problem JSONL files: kestra://, file://, http(s):// or s3:// URIs.")
-  private Property<List<String>> sources;
+          "family: one of the built-in task families; count: how many distinct problems (by"
+              + " normalized prompt) to generate, at most 20 x count indices are tried before the"
+              + " set is reported short; seed: the generator seed (default 0); difficulty: the"
+              + " family's knobs (docs/TASKS.md), each a value, a list ([4, 5, 6]: each problem"
+              + " draws one) or an integer range ({min: 4, max: 6}); weight: the set's share of"
+              + " the mix. Weights (on every generate and sources entry, or on none) are"
+              + " normalised to shares s_i; the mix is the largest set every pool fills at its"
+              + " share after cleaning, N = floor(min_i available_i / s_i), pool i giving"
+              + " round(s_i N) problems. So count says how many candidates there are and weight"
+              + " what share of the final set they get. Without weights every problem is kept.")
+  private Property<List<Object>> generate;
 
   @Schema(
-      title = "Evaluation sets (problem JSONL URIs) whose prompts must not appear in the dataset.")
+      title = "Problem JSONL files: URIs, or {uri, weight} to give a file a share of the mix.",
+      description = "kestra://, file://, http(s):// or s3:// URIs; weight as for generate.")
+  private Property<List<Object>> sources;
+
+  @Schema(
+      title = "Evaluation sets (problem JSONL URIs) whose problems must not appear in the dataset.")
   private Property<List<String>> evaluationSets;
+
+  @Schema(
+      title = "Out-of-distribution sets: a list of {name, family, count, seed, difficulty}.",
+      description =
+          "Each set is generated (distinct prompts, as for generate), written to internal storage"
+              + " as <name>.jsonl (output ood: name -> URI) and counts as an evaluation set for"
+              + " decontamination. A name is unique and is not a trained family's name.")
+  private Property<List<Object>> outOfDistribution;
+
+  @Schema(
+      title = "n of the word n-grams compared for near-copies of evaluation problems.",
+      description =
+          "Over problem-specific text only: n-grams in more than 10% of a family's"
+              + " prompts are template and ignored (docs/TASKS.md).")
+  @Builder.Default
+  private Property<Integer> ngramSize = Property.ofValue(Decontamination.DEFAULT_NGRAM_SIZE);
+
+  @Schema(
+      title =
+          "Share of a problem's specific n-grams found in one evaluation problem above which"
+              + " it is removed as a near-copy; 1 turns n-gram decontamination off.")
+  @Builder.Default
+  private Property<Double> ngramOverlap = Property.ofValue(Decontamination.DEFAULT_NGRAM_OVERLAP);
 
   @Schema(title = "Share of the problems held out for validation, in [0, 1).")
   @Builder.Default
-  private Property<Double> validationFraction = Property.ofValue(0.1);
+  private Property<Double> validationFraction =
+      Property.ofValue(DatasetAssembler.DEFAULT_VALIDATION_FRACTION);
 
   @Schema(
       title = "Also store the dataset under this folder URI (s3://bucket/prefix/ or file:///dir/).",
@@ -102,7 +145,7 @@ public class AssembleDataset extends S3ConnectedTask
               + " name them, for other tools and later flows.")
   private Property<String> outputRoot;
 
-  @Schema(title = "Seed of the shuffle.")
+  @Schema(title = "Seed of the shuffle and of the mix's draws.")
   @Builder.Default
   private Property<Long> seed = Property.ofValue(42L);
 
@@ -110,12 +153,15 @@ public class AssembleDataset extends S3ConnectedTask
   public List<String> staticViolations() {
     List<String> out = new ArrayList<>();
     StaticValues.number(validationFraction)
-        .filter(v -> !(v >= 0 && v < 1))
-        .ifPresent(v -> out.add("validationFraction must lie in [0, 1), got " + v));
-    TaskFamilies families = TaskFamilies.builtIn();
-    StaticValues.text(generate)
-        .flatMap(GeneratedSets::parse)
-        .ifPresent(sets -> out.addAll(GeneratedSets.violations(sets, families)));
+        .ifPresent(v -> out.addAll(DatasetAssembler.Config.violations(v)));
+    Double n = StaticValues.number(ngramSize).orElse((double) Decontamination.DEFAULT_NGRAM_SIZE);
+    Double o = StaticValues.number(ngramOverlap).orElse(Decontamination.DEFAULT_NGRAM_OVERLAP);
+    out.addAll(Decontamination.violations(n, o));
+    List<Object> gen = StaticValues.text(generate).flatMap(GeneratedSets::parse).orElse(null);
+    List<Object> src = StaticValues.text(sources).flatMap(GeneratedSets::parse).orElse(null);
+    List<Object> ood =
+        StaticValues.text(outOfDistribution).flatMap(GeneratedSets::parse).orElse(List.of());
+    out.addAll(DatasetEntries.violations(gen, src, ood));
     if (generate == null && sources == null) {
       out.add("generate or sources: give at least one source of problems");
     }
@@ -124,118 +170,52 @@ public class AssembleDataset extends S3ConnectedTask
 
   @Override
   public Output run(RunContext runContext) throws Exception {
-    Logger log = runContext.logger();
-    TaskFamilies families = TaskFamilies.builtIn();
-    ProblemJsonl jsonl = new ProblemJsonl(families);
-    List<Problem> problems = new ArrayList<>();
-    List<Map<String, Object>> sets =
-        runContext.render(generate).asList(Map.class).stream().map(GeneratedSets::cast).toList();
-    List<String> bad = GeneratedSets.violations(sets, families);
+    List<Object> gen = runContext.render(generate).asList(Object.class);
+    List<Object> src = runContext.render(sources).asList(Object.class);
+    List<Object> ood = runContext.render(outOfDistribution).asList(Object.class);
+    List<String> bad = DatasetEntries.violations(gen, src, ood);
     if (!bad.isEmpty()) {
       throw new IllegalArgumentException(String.join("; ", bad));
     }
-    for (Map<String, Object> set : sets) {
-      GeneratedSets.Set s = GeneratedSets.of(set);
-      problems.addAll(families.generate(s.family(), s.difficulty(), s.seed(), s.count()));
-      log.info(
-          "generated {} {} problems (seed {}, difficulty {})",
-          s.count(),
-          s.family(),
-          s.seed(),
-          s.difficulty());
+    DatasetAssembler.Config config =
+        new DatasetAssembler.Config(
+            runContext.render(validationFraction).as(Double.class).orElseThrow(),
+            runContext.render(seed).as(Long.class).orElseThrow(),
+            new Decontamination(
+                runContext.render(ngramSize).as(Integer.class).orElseThrow(),
+                runContext.render(ngramOverlap).as(Double.class).orElseThrow()));
+    DatasetPools inputs =
+        new DatasetPools(runContext, TaskFamilies.builtIn(), s3Settings(runContext));
+    inputs.generate(gen.stream().map(g -> GeneratedSets.of(GeneratedSets.cast(g))).toList());
+    inputs.read(SourceEntries.of(src));
+    Set<String> trained = new HashSet<>();
+    inputs.pools.forEach(p -> p.problems().forEach(q -> trained.add(q.family())));
+    bad = OutOfDistributionSets.violations(ood, trained);
+    if (!bad.isEmpty()) {
+      throw new IllegalArgumentException(String.join("; ", bad));
     }
-    List<String> sourceUris = runContext.render(sources).asList(String.class);
-    for (String uri : sourceUris) {
-      List<Problem> read =
-          ProblemFiles.read(runContext, jsonl, uri, "sources", s3Settings(runContext)).problems();
-      problems.addAll(read);
-      log.info("read {} problems from {}", read.size(), uri);
-    }
-    List<Problem> evaluation = new ArrayList<>();
-    for (String uri : runContext.render(evaluationSets).asList(String.class)) {
-      evaluation.addAll(
-          ProblemFiles.read(runContext, jsonl, uri, "evaluationSets", s3Settings(runContext))
-              .problems());
-    }
-    double fraction = runContext.render(validationFraction).as(Double.class).orElse(0.1);
-    long shuffleSeed = runContext.render(seed).as(Long.class).orElse(42L);
+    inputs.outOfDistribution(OutOfDistributionSets.of(ood));
+    inputs.evaluationSets(runContext.render(evaluationSets).asList(String.class));
     DatasetAssembler.Assembled a =
-        DatasetAssembler.assemble(
-            problems, evaluation, new DatasetAssembler.Config(fraction, shuffleSeed));
+        DatasetAssembler.mixAndSplit(
+            DatasetAssembler.clean(inputs.pools, inputs.evaluation, config.decontamination()),
+            config);
     if (a.train().isEmpty()) {
       throw new IllegalArgumentException(
           "the training set is empty after dedupe and evaluation-overlap removal ("
               + a.input()
               + " problems in)");
     }
-    Path trainFile = runContext.workingDir().createTempFile(".jsonl");
-    ProblemJsonl.write(a.train(), trainFile);
-    Path validationFile = runContext.workingDir().createTempFile(".jsonl");
-    ProblemJsonl.write(a.validation(), validationFile);
-    String trainSha = Checkpointer.sha256(trainFile);
-    Map<String, Object> manifest = new LinkedHashMap<>();
-    manifest.put("format", "prorl-dataset/1");
-    manifest.put("train", Map.of("sha256", trainSha, "count", a.train().size()));
-    manifest.put(
-        "validation",
-        Map.of("sha256", Checkpointer.sha256(validationFile), "count", a.validation().size()));
-    manifest.put("input", a.input());
-    manifest.put("duplicatesRemoved", a.duplicatesRemoved());
-    manifest.put("evaluationOverlapRemoved", a.evaluationOverlapRemoved());
-    manifest.put("trainPerFamily", a.trainPerFamily());
-    manifest.put("validationPerFamily", a.validationPerFamily());
-    manifest.put("seed", shuffleSeed);
-    manifest.put("validationFraction", fraction);
-    manifest.put("generate", sets);
-    manifest.put("sources", sourceUris);
-    Path manifestFile = runContext.workingDir().createTempFile(".json");
-    Files.writeString(
-        manifestFile, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(manifest));
+    return DatasetOutputs.write(
+        runContext, this, a, config, inputs, Map.of("generate", gen, "sources", src));
+  }
 
-    runContext.metric(Counter.of("train.problems", a.train().size()));
-    runContext.metric(Counter.of("validation.problems", a.validation().size()));
-    runContext.metric(Counter.of("duplicates.removed", a.duplicatesRemoved()));
-    runContext.metric(Counter.of("evaluation.overlap.removed", a.evaluationOverlapRemoved()));
-    log.info(
-        "dataset: {} train {}, {} validation {}; {} duplicates and {} evaluation overlaps removed;"
-            + " train sha256 {}",
-        a.train().size(),
-        a.trainPerFamily(),
-        a.validation().size(),
-        a.validationPerFamily(),
-        a.duplicatesRemoved(),
-        a.evaluationOverlapRemoved(),
-        trainSha);
-    Map<String, String> stored = new LinkedHashMap<>();
-    String root = runContext.render(outputRoot).as(String.class).orElse("");
-    if (!root.isBlank()) {
-      try (CheckpointStore store = openStore(runContext, root)) {
-        for (Map.Entry<String, Path> f :
-            Map.of(
-                    "train.jsonl", trainFile,
-                    "validation.jsonl", validationFile,
-                    "dataset-manifest.json", manifestFile)
-                .entrySet()) {
-          store.put(f.getKey(), f.getValue());
-          stored.put(f.getKey(), store.uri(f.getKey()).toString());
-        }
-        log.info("dataset stored under {}", store.uri(""));
-      }
-    }
-    return Output.builder()
-        .trainUri(stored.get("train.jsonl"))
-        .validationUri(stored.get("validation.jsonl"))
-        .manifestUri(stored.get("dataset-manifest.json"))
-        .train(runContext.storage().putFile(trainFile.toFile(), "train.jsonl"))
-        .validation(runContext.storage().putFile(validationFile.toFile(), "validation.jsonl"))
-        .manifest(runContext.storage().putFile(manifestFile.toFile(), "dataset-manifest.json"))
-        .sha256(trainSha)
-        .trainCount(a.train().size())
-        .validationCount(a.validation().size())
-        .trainPerFamily(a.trainPerFamily())
-        .duplicatesRemoved(a.duplicatesRemoved())
-        .evaluationOverlapRemoved(a.evaluationOverlapRemoved())
-        .build();
+  String renderedOutputRoot(RunContext runContext) throws Exception {
+    return runContext.render(outputRoot).as(String.class).orElse("");
+  }
+
+  CheckpointStore store(RunContext runContext, String root) throws Exception {
+    return openStore(runContext, root);
   }
 
   @Builder
@@ -271,10 +251,37 @@ public class AssembleDataset extends S3ConnectedTask
     @Schema(title = "Training problems per family.")
     private final Map<String, Integer> trainPerFamily;
 
+    @Schema(title = "Validation problems per family.")
+    private final Map<String, Integer> validationPerFamily;
+
+    @Schema(
+        title =
+            "Training problems per family and difficulty, e.g. graph_color -> {vertices=5: 120}.",
+        description =
+            "A difficulty is named by the knobs that vary within the family; when none vary, by"
+                + " all of its knobs.")
+    private final Map<String, Map<String, Integer>> trainPerDifficulty;
+
+    @Schema(title = "Validation problems per family and difficulty.")
+    private final Map<String, Map<String, Integer>> validationPerDifficulty;
+
+    @Schema(title = "Problems removed per family and why: duplicates, exactOverlap, ngramOverlap.")
+    private final Map<String, Map<String, Integer>> removedPerFamily;
+
+    @Schema(title = "Problems removed as n-gram near-copies of an evaluation problem.")
+    private final int ngramOverlapRemoved;
+
+    @Schema(title = "Generated sets that could not reach their count of distinct problems.")
+    private final List<String> shortfalls;
+
+    @Schema(title = "Out-of-distribution sets: name -> problem JSONL (internal storage).")
+    private final Map<String, URI> ood;
+
     @Schema(title = "Problems dropped as duplicates of an earlier prompt.")
     private final int duplicatesRemoved;
 
-    @Schema(title = "Problems dropped because an evaluation set holds the same prompt.")
+    @Schema(
+        title = "Problems dropped because an evaluation set holds the same prompt or a near-copy.")
     private final int evaluationOverlapRemoved;
   }
 }

@@ -2,22 +2,30 @@ package io.kestra.plugin.prorl;
 
 import io.prorl.tasks.Json;
 import io.prorl.tasks.TaskFamilies;
+import io.prorl.tasks.dataset.DifficultySpec;
+import io.prorl.tasks.dataset.GeneratedSet;
+import io.prorl.tasks.dataset.Mix;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
 
-/** The {@code generate} entries of {@link AssembleDataset}: {family, count, seed, difficulty}. */
+/**
+ * The {@code generate} entries of {@link AssembleDataset}: {family, count, seed, difficulty,
+ * weight}; also the generated part of an {@code outOfDistribution} entry. The rules live in {@link
+ * GeneratedSet} and {@link Mix}; this class reads the flow's maps and names the entry.
+ */
 final class GeneratedSets {
-  private static final TypeReference<List<Map<String, Object>>> LIST = new TypeReference<>() {};
+  static final List<String> FIELDS = List.of("family", "count", "seed", "difficulty", "weight");
+  private static final TypeReference<List<Object>> LIST = new TypeReference<>() {};
 
   private GeneratedSets() {}
 
-  record Set(String family, int count, long seed, Map<String, Object> difficulty) {}
-
-  static Optional<List<Map<String, Object>>> parse(String literal) {
+  /** A literal list property (JSON or YAML flow style), or empty when it is no literal list. */
+  static Optional<List<Object>> parse(String literal) {
     try {
       return Optional.of(Json.MAPPER.readValue(literal, LIST));
     } catch (JacksonException e) {
@@ -30,20 +38,20 @@ final class GeneratedSets {
     return (Map<String, Object>) o;
   }
 
-  /** Violations naming the entry, e.g. "generate[1].family: unknown family 'foo' (known: ...)". */
-  static List<String> violations(List<Map<String, Object>> sets, TaskFamilies families) {
+  /** Violations of the entries under {@code property}, e.g. "generate[1].family: unknown ...". */
+  static List<String> violations(List<?> sets, String property, List<String> fields) {
     List<String> out = new ArrayList<>();
+    TaskFamilies families = TaskFamilies.builtIn();
     for (int i = 0; i < sets.size(); i++) {
-      Map<String, Object> s = sets.get(i);
-      String at = "generate[" + i + "]";
-      Object family = s.get("family");
-      if (!(family instanceof String f) || !families.names().contains(f)) {
-        out.add(at + ".family: unknown family '" + family + "' (known: " + families.names() + ")");
+      String at = property + "[" + i + "]";
+      if (!(sets.get(i) instanceof Map<?, ?>)) {
+        out.add(at + ": expected a map {" + String.join(", ", fields) + "}, got " + sets.get(i));
+        continue;
       }
-      Object count = s.get("count");
-      Long n = integer(count);
-      if (n == null || n < 1) {
-        out.add(at + ".count must be a positive integer, got " + count);
+      Map<String, Object> s = cast(sets.get(i));
+      Long count = integer(s.get("count"));
+      if (count == null) {
+        out.add(at + ".count must be a positive integer, got " + s.get("count"));
       }
       if (s.get("seed") != null && integer(s.get("seed")) == null) {
         out.add(at + ".seed must be an integer, got " + s.get("seed"));
@@ -51,10 +59,25 @@ final class GeneratedSets {
       Object difficulty = s.get("difficulty");
       if (difficulty != null && !(difficulty instanceof Map)) {
         out.add(at + ".difficulty must be a map of the family's knobs, got " + difficulty);
+        difficulty = null;
+      }
+      out.addAll(
+          GeneratedSet.violations(
+              at,
+              families,
+              s.get("family"),
+              count == null ? 1 : count,
+              difficulty == null ? Map.of() : cast(difficulty)));
+      if (s.containsKey("weight")) {
+        Double w = number(s.get("weight"));
+        out.addAll(
+            w == null
+                ? List.of(at + ".weight must be a positive number, got " + s.get("weight"))
+                : Mix.weightViolations(w, at));
       }
       for (String key : s.keySet()) {
-        if (!List.of("family", "count", "seed", "difficulty").contains(key)) {
-          out.add(at + "." + key + ": unknown field (family, count, seed, difficulty)");
+        if (!fields.contains(key)) {
+          out.add(at + "." + key + ": unknown field (" + String.join(", ", fields) + ")");
         }
       }
     }
@@ -72,13 +95,28 @@ final class GeneratedSets {
     return null;
   }
 
-  static Set of(Map<String, Object> s) {
+  /** A number from a number or its text, else null. */
+  static Double number(Object o) {
+    if (o instanceof Number n) {
+      return n.doubleValue();
+    }
+    try {
+      return o instanceof String t ? Double.parseDouble(t.strip()) : null;
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  /** An entry that passed {@link #violations} as the tasks' record. */
+  static GeneratedSet of(Map<String, Object> s) {
     Object seed = s.get("seed");
     Object difficulty = s.get("difficulty");
-    return new Set(
+    Double weight = s.containsKey("weight") ? number(s.get("weight")) : null;
+    return new GeneratedSet(
         (String) s.get("family"),
         integer(s.get("count")).intValue(),
-        seed == null ? 0L : integer(seed),
-        difficulty == null ? Map.of() : cast(difficulty));
+        seed == null ? GeneratedSet.DEFAULT_SEED : integer(seed),
+        new DifficultySpec(difficulty == null ? Map.of() : cast(difficulty)),
+        weight == null ? OptionalDouble.empty() : OptionalDouble.of(weight));
   }
 }

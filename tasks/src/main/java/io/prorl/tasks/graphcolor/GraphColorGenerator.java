@@ -1,5 +1,6 @@
 package io.prorl.tasks.graphcolor;
 
+import io.prorl.tasks.InvalidProblemException;
 import io.prorl.tasks.Knobs;
 import io.prorl.tasks.Problem;
 import io.prorl.tasks.Seeds;
@@ -25,6 +26,7 @@ final class GraphColorGenerator {
     d.put("vertices", 10);
     d.put("edgeProbability", 0.4);
     d.put("colors", 3);
+    d.put("scoring", GraphColorSpec.DEFAULT_SCORING);
     return d;
   }
 
@@ -33,6 +35,11 @@ final class GraphColorGenerator {
     int vertices = knobs.intIn("vertices", 2, 500);
     double p = knobs.doubleIn("edgeProbability", 0.0, 1.0);
     int colors = knobs.intIn("colors", 2, 20);
+    Object scoring = knobs.asMap().get("scoring");
+    List<String> bad = GraphColorSpec.scoringViolations(scoring, "graph_color difficulty.scoring");
+    if (!bad.isEmpty()) {
+      throw new InvalidProblemException(bad.get(0));
+    }
 
     SplittableRandom rng = Seeds.forProblem(GraphColorFamily.NAME, seed, index);
     int[] hidden = new int[vertices];
@@ -47,7 +54,7 @@ final class GraphColorGenerator {
         }
       }
     }
-    GraphColorSpec spec = new GraphColorSpec(vertices, colors, edges);
+    GraphColorSpec spec = new GraphColorSpec(vertices, colors, edges, (String) scoring);
     return Problem.generated(GraphColorFamily.NAME, seed, index, knobs, prompt(spec), spec.toMap());
   }
 

@@ -14,8 +14,27 @@ import java.util.Map;
  * @param vertices number of vertices, named 0 .. vertices-1
  * @param colors number of colors, named 1 .. colors
  * @param edges undirected edges as pairs {@code [u, v]}, u != v
+ * @param scoring how a wrong coloring is credited: {@link #CONSTRAINTS} or {@link #REASONING_GYM}
  */
-public record GraphColorSpec(int vertices, int colors, List<int[]> edges) {
+public record GraphColorSpec(int vertices, int colors, List<int[]> edges, String scoring) {
+
+  /** Partial credit: the share of constraints met (today's default). */
+  public static final String CONSTRAINTS = "constraints";
+
+  /**
+   * Reasoning Gym's {@code GraphColorDataset.score_answer}: 1 for a proper coloring, 0.01 for any
+   * other JSON answer, 0 for none.
+   */
+  public static final String REASONING_GYM = "reasoning_gym";
+
+  public static final String DEFAULT_SCORING = CONSTRAINTS;
+
+  /** The scoring rule named by {@code value}, or a message naming {@code field}. */
+  public static List<String> scoringViolations(Object value, String field) {
+    return CONSTRAINTS.equals(value) || REASONING_GYM.equals(value)
+        ? List.of()
+        : List.of(field + ": must be constraints or reasoning_gym, got " + value);
+  }
 
   public static GraphColorSpec of(Problem problem) {
     Map<String, Object> v = problem.verifier();
@@ -46,7 +65,12 @@ public record GraphColorSpec(int vertices, int colors, List<int[]> edges) {
       }
       edges.add(new int[] {pair.get(0), pair.get(1)});
     }
-    return new GraphColorSpec(vertices, colors, edges);
+    Object scoring = v.getOrDefault("scoring", DEFAULT_SCORING);
+    List<String> bad = scoringViolations(scoring, "verifier.scoring");
+    if (!bad.isEmpty()) {
+      throw new InvalidProblemException(bad.get(0));
+    }
+    return new GraphColorSpec(vertices, colors, edges, (String) scoring);
   }
 
   public Map<String, Object> toMap() {
@@ -58,6 +82,9 @@ public record GraphColorSpec(int vertices, int colors, List<int[]> edges) {
       e.add(List.of(edge[0], edge[1]));
     }
     m.put("edges", e);
+    if (!DEFAULT_SCORING.equals(scoring)) {
+      m.put("scoring", scoring); // records of the default rule stay as they were
+    }
     return m;
   }
 }

@@ -9,9 +9,13 @@ import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Partial credit, the share of constraints met. The constraints are: every vertex has a color in
- * 1..colors, and every edge joins two different colors (an edge with an uncolored end is not met).
- * Full credit is a proper coloring. An answer that is no JSON object is a format failure.
+ * Two rules, chosen by the problem's {@code verifier.scoring}. {@code reasoning_gym}: Reasoning
+ * Gym's {@code GraphColorDataset.score_answer} (reasoning_gym/algorithmic/graph_color.py): 1.0 for
+ * a proper coloring, 0.01 for an answer that parses as JSON but is not one, 0.0 otherwise - no
+ * partial credit for a wrong coloring. {@code constraints} (the default): partial credit, the share
+ * of constraints met. The constraints are: every vertex has a color in 1..colors, and every edge
+ * joins two different colors (an edge with an uncolored end is not met). Full credit is a proper
+ * coloring. An answer that is no JSON object is a format failure.
  */
 final class GraphColorVerifier {
 
@@ -24,13 +28,30 @@ final class GraphColorVerifier {
     if (parsed.node() == null) {
       return Reward.formatFailure(parsed.failure());
     }
-    if (!parsed.node().isObject()) {
-      return Reward.formatFailure("answer must be a JSON object mapping vertices to colors");
-    }
     GraphColorSpec spec = GraphColorSpec.of(problem);
+    boolean reasoningGym = GraphColorSpec.REASONING_GYM.equals(spec.scoring());
+    if (!parsed.node().isObject()) {
+      String reason = "answer must be a JSON object mapping vertices to colors";
+      // score_answer: a JSON list fails verification (0.01); a scalar raises (0.0)
+      return reasoningGym && parsed.node().isArray()
+          ? Reward.partial(REASONING_GYM_PARSABLE, reason)
+          : Reward.formatFailure(reason);
+    }
+    Reward byConstraints = constraints(spec, parsed.node());
+    if (reasoningGym && !byConstraints.correct()) {
+      // score_answer: "return 0.01  # json parsable"
+      return Reward.partial(REASONING_GYM_PARSABLE, byConstraints.reason());
+    }
+    return byConstraints;
+  }
+
+  /** Reasoning Gym's credit for a JSON answer that is not a proper coloring. */
+  static final double REASONING_GYM_PARSABLE = 0.01;
+
+  private static Reward constraints(GraphColorSpec spec, JsonNode answer) {
     int[] color = new int[spec.vertices()];
     String firstProblem = null;
-    for (Map.Entry<String, JsonNode> e : parsed.node().properties()) {
+    for (Map.Entry<String, JsonNode> e : answer.properties()) {
       int vertex = vertexIndex(e.getKey(), spec.vertices());
       JsonNode c = e.getValue();
       if (vertex < 0) {

@@ -55,4 +55,44 @@ class GraphColorVerifierTest {
     assertThat(score("{\"0\": 1, \"0\": 2}").reason()).contains("Duplicate");
     assertThat(score("{0: 1}").formatOk()).isFalse();
   }
+
+  @Test
+  void reasoningGymScoringGivesAWrongColoringNoPartialCredit() {
+    Map<String, Object> spec = new java.util.LinkedHashMap<>(problem.verifier());
+    spec.put("scoring", GraphColorSpec.REASONING_GYM);
+    Problem rg = new Problem("rg", "graph_color", Map.of(), "p", spec, null);
+    java.util.function.Function<String, Reward> score =
+        a -> family.score(rg, "<answer>" + a + "</answer>");
+
+    Reward proper = score.apply("{\"0\": 1, \"1\": 2, \"2\": 1, \"3\": 2}");
+    assertThat(proper.correct()).isTrue();
+    assertThat(proper.value()).isEqualTo(1.0);
+    Reward oneConflict = score.apply("{\"0\": 1, \"1\": 1, \"2\": 2, \"3\": 1}");
+    assertThat(oneConflict.value()).isEqualTo(0.01);
+    assertThat(oneConflict.correct()).isFalse();
+    assertThat(oneConflict.reason()).contains("edge (0, 1) joins color 1");
+    assertThat(score.apply("[1, 2, 1, 2]").value()).isEqualTo(0.01);
+    assertThat(score.apply("7").value()).isZero();
+    assertThat(score.apply("{0: 1}").value()).isZero();
+    assertThat(family.score(rg, "no answer").value()).isZero();
+  }
+
+  @Test
+  void theScoringKnobReachesTheVerifierAndIsChecked() {
+    Problem p = family.generate(Map.of("vertices", 5, "scoring", "reasoning_gym"), 1, 0);
+    assertThat(p.verifier()).containsEntry("scoring", "reasoning_gym");
+    family.validate(p);
+    Problem plain = family.generate(Map.of("vertices", 5), 1, 0);
+    assertThat(plain.verifier()).doesNotContainKey("scoring");
+    assertThat(plain.prompt()).isEqualTo(p.prompt());
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> family.generate(Map.of("scoring", "binary"), 1, 0))
+        .hasMessage(
+            "graph_color difficulty.scoring: must be constraints or reasoning_gym, got binary");
+    Map<String, Object> bad = new java.util.LinkedHashMap<>(plain.verifier());
+    bad.put("scoring", "binary");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> family.validate(new Problem("b", "graph_color", Map.of(), "p", bad, null)))
+        .hasMessage("verifier.scoring: must be constraints or reasoning_gym, got binary");
+  }
 }
