@@ -30,7 +30,7 @@ public final class ProblemSchema {
   }
 
   /** {@code verifier.edges[1][0]} for the node path /verifier/edges/1/0; the root is "record". */
-  static String field(NodePath path) {
+  public static String field(NodePath path) {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < path.getNameCount(); i++) {
       Object element = path.getElement(i);

@@ -85,10 +85,10 @@ public class Score extends S3ConnectedTask implements RunnableTask<Score.Output>
             s.meanReward(),
             s.passAtK());
     Map<String, Map<String, Double>> perFamily = new LinkedHashMap<>();
-    s.perFamily().forEach((f, m) -> perFamily.put(f, Evaluate.byK(m)));
+    s.perFamily().forEach((f, m) -> perFamily.put(f, EvaluationOutputs.byK(m)));
     return Output.builder()
         .uri(runContext.storage().putFile(out.toFile(), "scored.jsonl"))
-        .passAtK(Evaluate.byK(s.passAtK()))
+        .passAtK(EvaluationOutputs.byK(s.passAtK()))
         .perFamily(perFamily)
         .lines(s.lines())
         .meanReward(Numbers.orNull(s.meanReward()))

@@ -1,8 +1,10 @@
 package io.kestra.plugin.prorl;
 
 import io.kestra.core.models.property.Property;
+import io.prorl.tasks.Json;
 import java.util.List;
 import java.util.Optional;
+import tools.jackson.core.JacksonException;
 
 /** Literal values of properties, for checks before rendering; expressions are skipped. */
 final class StaticValues {
@@ -36,6 +38,17 @@ final class StaticValues {
   /** The literal number, or null (unset, an expression, or not a number). */
   static Double decimal(Property<?> p) {
     return number(p).orElse(null);
+  }
+
+  /**
+   * A literal list of whole numbers such as {@code [1, 4, 8]}; empty for expressions and others.
+   */
+  static Optional<List<Integer>> integers(Property<?> p) {
+    try {
+      return text(p).map(t -> List.of(Json.MAPPER.readValue(t, Integer[].class)));
+    } catch (JacksonException | NullPointerException e) {
+      return Optional.empty();
+    }
   }
 
   /** Adds "name must be ..." when the literal value breaks {@code min <= value}. */
