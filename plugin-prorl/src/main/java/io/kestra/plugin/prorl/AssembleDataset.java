@@ -8,16 +8,15 @@ import io.kestra.core.models.property.Property;
 import io.kestra.core.models.tasks.RunnableTask;
 import io.kestra.core.runners.RunContext;
 import io.prorl.engine.checkpoint.CheckpointStore;
+import io.prorl.engine.rl.Rules;
 import io.prorl.tasks.TaskFamilies;
 import io.prorl.tasks.dataset.DatasetAssembler;
 import io.prorl.tasks.dataset.Decontamination;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.net.URI;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import lombok.Builder;
 import lombok.EqualsAndHashCode;
 import lombok.Getter;
@@ -38,8 +37,9 @@ import lombok.experimental.SuperBuilder;
             + " naming file, line and field). Each generated set holds `count` distinct prompts"
             + " (or says in a warning and the manifest why not). Removed: anything matching an"
             + " evaluation or out-of-distribution problem (exact normalized prompt, or an n-gram"
-            + " near-copy of its problem-specific text) and duplicates; then the weighted mix, a"
-            + " seeded shuffle and a train/validation split. Outputs the two JSONL files, one"
+            + " near-copy of its problem-specific text) and duplicates; with a difficultyFilter"
+            + " policy, problems it always or never solves; then the weighted mix, a seeded"
+            + " shuffle and a train/validation split. Outputs the two JSONL files, one"
             + " JSONL file per out-of-distribution set and a manifest with counts per family and"
             + " difficulty (see docs/TASKS.md).")
 @Plugin(
@@ -80,7 +80,9 @@ import lombok.experimental.SuperBuilder;
       @Metric(name = "validation.problems", type = Counter.TYPE),
       @Metric(name = "duplicates.removed", type = Counter.TYPE),
       @Metric(name = "evaluation.overlap.removed", type = Counter.TYPE),
-      @Metric(name = "ngram.overlap.removed", type = Counter.TYPE)
+      @Metric(name = "ngram.overlap.removed", type = Counter.TYPE),
+      @Metric(name = "difficulty.too_easy.removed", type = Counter.TYPE),
+      @Metric(name = "difficulty.too_hard.removed", type = Counter.TYPE)
     })
 public class AssembleDataset extends S3ConnectedTask
     implements RunnableTask<AssembleDataset.Output>, StaticallyChecked {
@@ -132,6 +134,17 @@ public class AssembleDataset extends S3ConnectedTask
   @Builder.Default
   private Property<Double> ngramOverlap = Property.ofValue(Decontamination.DEFAULT_NGRAM_OVERLAP);
 
+  @Schema(
+      title =
+          "Difficulty filter: {policy, samples, temperature, topP, maxNewTokens, seed, minPassRate,"
+              + " maxPassRate, device}; off without a policy.",
+      description =
+          "The policy (file://, s3:// or a path) samples `samples` responses per training problem"
+              + " after cleaning, before the mix; a problem stays when its pass rate lies in"
+              + " [minPassRate, maxPassRate] (default band: solved sometimes, failed sometimes, as"
+              + " ProRL kept them). Defaults: DifficultyFilterJob.DifficultyFilter, docs/TASKS.md.")
+  private Property<Map<String, Object>> difficultyFilter;
+
   @Schema(title = "Share of the problems held out for validation, in [0, 1).")
   @Builder.Default
   private Property<Double> validationFraction =
@@ -162,6 +175,7 @@ public class AssembleDataset extends S3ConnectedTask
     List<Object> ood =
         StaticValues.text(outOfDistribution).flatMap(GeneratedSets::parse).orElse(List.of());
     out.addAll(DatasetEntries.violations(gen, src, ood));
+    out.addAll(DifficultyFilterEntry.staticViolations(difficultyFilter));
     if (generate == null && sources == null) {
       out.add("generate or sources: give at least one source of problems");
     }
@@ -173,10 +187,7 @@ public class AssembleDataset extends S3ConnectedTask
     List<Object> gen = runContext.render(generate).asList(Object.class);
     List<Object> src = runContext.render(sources).asList(Object.class);
     List<Object> ood = runContext.render(outOfDistribution).asList(Object.class);
-    List<String> bad = DatasetEntries.violations(gen, src, ood);
-    if (!bad.isEmpty()) {
-      throw new IllegalArgumentException(String.join("; ", bad));
-    }
+    Rules.check(DatasetEntries.violations(gen, src, ood));
     DatasetAssembler.Config config =
         new DatasetAssembler.Config(
             runContext.render(validationFraction).as(Double.class).orElseThrow(),
@@ -184,30 +195,29 @@ public class AssembleDataset extends S3ConnectedTask
             new Decontamination(
                 runContext.render(ngramSize).as(Integer.class).orElseThrow(),
                 runContext.render(ngramOverlap).as(Double.class).orElseThrow()));
-    DatasetPools inputs =
-        new DatasetPools(runContext, TaskFamilies.builtIn(), s3Settings(runContext));
+    TaskFamilies families = TaskFamilies.builtIn();
+    DatasetPools inputs = new DatasetPools(runContext, families, s3Settings(runContext));
     inputs.generate(gen.stream().map(g -> GeneratedSets.of(GeneratedSets.cast(g))).toList());
     inputs.read(SourceEntries.of(src));
-    Set<String> trained = new HashSet<>();
-    inputs.pools.forEach(p -> p.problems().forEach(q -> trained.add(q.family())));
-    bad = OutOfDistributionSets.violations(ood, trained);
-    if (!bad.isEmpty()) {
-      throw new IllegalArgumentException(String.join("; ", bad));
-    }
+    Rules.check(OutOfDistributionSets.violations(ood, inputs.trainedFamilies()));
     inputs.outOfDistribution(OutOfDistributionSets.of(ood));
     inputs.evaluationSets(runContext.render(evaluationSets).asList(String.class));
-    DatasetAssembler.Assembled a =
-        DatasetAssembler.mixAndSplit(
+    DifficultyFilterStage.Filtered filtered =
+        DifficultyFilterStage.apply(
+            runContext.render(difficultyFilter).asMap(String.class, Object.class),
             DatasetAssembler.clean(inputs.pools, inputs.evaluation, config.decontamination()),
-            config);
+            families,
+            s3Settings(runContext),
+            runContext.logger());
+    DatasetAssembler.Assembled a = DatasetAssembler.mixAndSplit(filtered.cleaned(), config);
     if (a.train().isEmpty()) {
       throw new IllegalArgumentException(
-          "the training set is empty after dedupe and evaluation-overlap removal ("
+          "the training set is empty after cleaning and difficulty filtering ("
               + a.input()
               + " problems in)");
     }
     return DatasetOutputs.write(
-        runContext, this, a, config, inputs, Map.of("generate", gen, "sources", src));
+        runContext, this, a, config, inputs, filtered, Map.of("generate", gen, "sources", src));
   }
 
   String renderedOutputRoot(RunContext runContext) throws Exception {
@@ -270,6 +280,9 @@ public class AssembleDataset extends S3ConnectedTask
 
     @Schema(title = "Problems removed as n-gram near-copies of an evaluation problem.")
     private final int ngramOverlapRemoved;
+
+    @Schema(title = "Difficulty filter per family: {kept, tooEasy, tooHard}; empty when off.")
+    private final Map<String, Map<String, Integer>> difficultyFiltered;
 
     @Schema(title = "Generated sets that could not reach their count of distinct problems.")
     private final List<String> shortfalls;

@@ -42,6 +42,7 @@ final class DatasetManifest {
       Map<String, String> sha256,
       DatasetAssembler.Config config,
       DatasetPools inputs,
+      DifficultyFilterStage.Filtered filtered,
       Map<String, Object> request)
       throws Exception {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -78,6 +79,10 @@ final class DatasetManifest {
     }
     m.put("mix", mix);
     m.put("shortfalls", inputs.shortfalls);
+    if (filtered.filter() != null) {
+      m.put("difficultyFilter", filtered.filter());
+      m.put("difficultyFiltered", filtered.perFamily());
+    }
     m.put("outOfDistribution", inputs.oodCounts);
     Decontamination d = config.decontamination();
     m.put("decontamination", Map.of("ngramSize", d.ngramSize(), "ngramOverlap", d.ngramOverlap()));

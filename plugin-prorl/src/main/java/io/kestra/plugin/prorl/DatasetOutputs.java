@@ -24,6 +24,7 @@ final class DatasetOutputs {
       DatasetAssembler.Assembled a,
       DatasetAssembler.Config config,
       DatasetPools inputs,
+      DifficultyFilterStage.Filtered filtered,
       Map<String, Object> request)
       throws Exception {
     Logger log = runContext.logger();
@@ -39,6 +40,7 @@ final class DatasetOutputs {
             Map.of("train", trainSha, "validation", Checkpointer.sha256(validationFile)),
             config,
             inputs,
+            filtered,
             request);
     int ngram = DatasetManifest.ngramRemoved(a);
     runContext.metric(Counter.of("train.problems", a.train().size()));
@@ -46,6 +48,10 @@ final class DatasetOutputs {
     runContext.metric(Counter.of("duplicates.removed", a.duplicatesRemoved()));
     runContext.metric(Counter.of("evaluation.overlap.removed", a.evaluationOverlapRemoved()));
     runContext.metric(Counter.of("ngram.overlap.removed", ngram));
+    if (filtered.filter() != null) {
+      runContext.metric(Counter.of("difficulty.too_easy.removed", filtered.tooEasy()));
+      runContext.metric(Counter.of("difficulty.too_hard.removed", filtered.tooHard()));
+    }
     log.info(
         "dataset: {} train {} {}, {} validation {}; removed per family {}; train sha256 {}",
         a.train().size(),
@@ -89,6 +95,7 @@ final class DatasetOutputs {
         .duplicatesRemoved(a.duplicatesRemoved())
         .evaluationOverlapRemoved(a.evaluationOverlapRemoved())
         .ngramOverlapRemoved(ngram)
+        .difficultyFiltered(filtered.counts())
         .shortfalls(inputs.shortfalls)
         .ood(inputs.ood)
         .build();

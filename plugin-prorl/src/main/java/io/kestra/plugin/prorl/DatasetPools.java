@@ -11,9 +11,11 @@ import io.prorl.tasks.dataset.Pool;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 
 /**
@@ -64,6 +66,13 @@ final class DatasetPools {
       pools.add(new Pool("sources[" + i + "] " + s.uri(), s.weight(), read));
       log.info("read {} problems from {}", read.size(), s.uri());
     }
+  }
+
+  /** The families of the training pools. */
+  Set<String> trainedFamilies() {
+    Set<String> out = new HashSet<>();
+    pools.forEach(p -> p.problems().forEach(q -> out.add(q.family())));
+    return out;
   }
 
   void evaluationSets(List<String> uris) throws Exception {
