@@ -7,23 +7,32 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import io.prorl.engine.checkpoint.Checkpointer;
 import io.prorl.tasks.Json;
+import java.awt.image.BufferedImage;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /**
  * The README's main job on test-size inputs, through the same command: Kestra's runner executes
- * flows/prorl-quickstart.yaml end to end; the outputs file is checked against what the tasks wrote
- * (checkpoints on disk, evaluation report, lineage labels).
+ * flows/prorl-quickstart.yaml end to end: a mixed dataset with OOD sets, the base, phases in a
+ * LoopUntil until the run's 4-step budget is spent (2 phases of at most 2 steps, each after a
+ * reset), the boundary after the base and every phase, and the charts. The outputs file is checked
+ * against what the tasks wrote.
  */
 class QuickstartFlowTest {
+  private static final List<String> SETS =
+      List.of("arithmetic", "graph_color", "stem_mcq", "boxnet", "graph_color_7v");
+
   @TempDir Path tmp;
 
   @Test
-  void quickstartFlowRunsEndToEndThroughKestra() throws Exception {
+  void quickstartFlowRunsTheProRlLoopEndToEndThroughKestra() throws Exception {
     Path out = tmp.resolve("out.json");
     Path checkpoints = tmp.resolve("ckpt");
     int code =
@@ -32,15 +41,23 @@ class QuickstartFlowTest {
               "run",
               FlowValidationTest.flows().resolve("prorl-quickstart.yaml").toString(),
               "--input",
-              "problems=300",
+              "problemsPerFamily=60",
               "--input",
-              "warmStartSteps=10",
+              "warmStartSteps=5",
               "--input",
-              "stepsPerPhase=2",
+              "runSteps=4",
               "--input",
-              "evalProblems=4",
+              "maxStepsPerPhase=2",
               "--input",
-              "evalSamples=2",
+              "validateEvery=1",
+              "--input",
+              "patience=1",
+              "--input",
+              "validationProblems=2",
+              "--input",
+              "evalProblems=3",
+              "--input",
+              "evalSamples=4",
               "--input",
               "checkpointRoot=" + checkpoints.toUri(),
               "--outputs",
@@ -49,47 +66,78 @@ class QuickstartFlowTest {
     JsonNode doc = Json.MAPPER.readTree(Files.readString(out));
     assertThat(doc.path("state").asString()).isEqualTo("SUCCESS");
     assertThat(code).isZero();
-    String executionId = doc.path("executionId").asString();
+    String run = doc.path("executionId").asString();
     JsonNode outputs = doc.path("outputs");
 
-    // dataset -> base -> phase1 -> phase2 -> phase3 -> evaluation
+    // a mixed dataset: three trained families, two out-of-distribution sets
     JsonNode dataset = outputs.path("dataset");
-    assertThat(dataset.path("trainCount").asInt()).isPositive();
+    assertThat(fieldNames(dataset.path("trainPerFamily")))
+        .containsExactlyInAnyOrder("arithmetic", "graph_color", "stem_mcq");
+    assertThat(fieldNames(dataset.path("ood")))
+        .containsExactlyInAnyOrder("boxnet", "graph_color_7v");
     assertThat(Path.of(dataset.path("train").asString())).exists(); // copied from kestra://
     String base = outputs.path("base").path("checkpoint").asString();
-    assertThat(base).contains(executionId + "/phase-0000/step-000000/");
-    String previous = base;
-    for (int phase = 1; phase <= 3; phase++) {
-      JsonNode p = outputs.path("phase" + phase);
-      assertThat(p.path("phase").asInt()).isEqualTo(phase);
-      assertThat(p.path("startedFrom").asString()).isEqualTo(previous);
-      assertThat(p.path("stopReason").asString()).isEqualTo("MAX_STEPS");
-      assertThat(p.path("steps").asInt()).isEqualTo(2);
-      String checkpoint = p.path("checkpoint").asString();
-      assertThat(checkpoint).endsWith(String.format("/phase-%04d/step-000002/", phase));
-      Path dir = Path.of(URI.create(checkpoint));
-      Checkpointer.verifyLocal(dir);
-      assertThat(dir.resolve("config.json")).exists();
-      assertThat(dir.resolve("model.safetensors")).exists();
-      assertThat(dir.resolve("tokenizer.json")).exists();
-      assertThat(Files.readAllLines(Path.of(p.path("metrics").asString()))).hasSize(2);
-      previous = checkpoint;
+    assertThat(base).contains(run + "/phase-0000/step-000000/");
+
+    // the loop ran phases until the budget was spent; the last iteration's outputs remain
+    JsonNode phase = outputs.path("phase");
+    assertThat(phase.path("phase").asInt()).isEqualTo(2);
+    assertThat(phase.path("runDone").asBoolean()).isTrue();
+    assertThat(phase.path("runStopReason").asString()).isEqualTo("RUN_MAX_STEPS");
+    assertThat(phase.path("runSteps").asInt()).isEqualTo(4);
+    assertThat(phase.path("resets").asInt()).isEqualTo(1);
+    assertThat(phase.path("validations").size()).isEqualTo(2);
+    for (int p = 1; p <= 2; p++) {
+      Path end =
+          Path.of(URI.create(checkpoints.toUri() + run + "/phase-000" + p + "/step-000002/"));
+      Checkpointer.verifyLocal(end);
+      assertThat(end.resolve("model.safetensors")).exists();
+      // every step with its validation check, for the training curves
+      List<String> steps =
+          Files.readAllLines(checkpoints.resolve(run + "/metrics/phase-000" + p + ".jsonl"));
+      assertThat(steps).hasSize(2).allSatisfy(l -> assertThat(l).contains("\"validation\":{"));
     }
-    JsonNode evaluate = outputs.path("evaluate");
-    assertThat(evaluate.path("passAtK").path("base").has("1")).isTrue();
-    assertThat(evaluate.path("passAtK").path("prorl").has("2")).isTrue();
-    JsonNode report =
-        Json.MAPPER.readTree(Files.readString(Path.of(evaluate.path("report").asString())));
+    assertThat(phase.path("startedFrom").asString())
+        .isEqualTo(checkpoints.toUri() + run + "/phase-0001/step-000002/");
+
+    // the boundary after the base and after every phase, on every set, k = 1, 2, 4 = n
+    Path history = checkpoints.resolve(run + "/boundary-history.json");
+    JsonNode h = Json.MAPPER.readTree(Files.readString(history));
     Schema schema;
-    try (var in = Files.newInputStream(Path.of("../schemas/evaluation-report.schema.json"))) {
+    try (var in = Files.newInputStream(Path.of("../schemas/boundary-history.schema.json"))) {
       schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(in);
     }
-    assertThat(schema.validate(report)).isEmpty();
-    assertThat(report.path("policies").get(1).path("policy").asString()).isEqualTo(previous);
+    assertThat(schema.validate(h)).isEmpty();
+    assertThat(h.path("entries").size()).isEqualTo(3 * SETS.size());
+    JsonNode boundary = outputs.path("report").path("boundary");
+    assertThat(fieldNames(boundary)).containsExactly("base", "phase-0001", "phase-0002");
+    for (String label : fieldNames(boundary)) {
+      assertThat(fieldNames(boundary.path(label))).containsExactlyInAnyOrderElementsOf(SETS);
+      for (String set : SETS) {
+        assertThat(fieldNames(boundary.path(label).path(set))).containsExactly("1", "2", "4");
+      }
+    }
+    assertThat(doc.path("flowOutputs").path("boundary").toString()).contains("boxnet");
+
+    // the pictures: task outputs (copied beside the outputs file) and beside the checkpoints
+    for (String chart : List.of("boundaryChart", "trainingChart")) {
+      BufferedImage png =
+          ImageIO.read(Path.of(outputs.path("report").path(chart).asString()).toFile());
+      assertThat(png.getWidth()).as(chart).isGreaterThan(500);
+    }
+    assertThat(checkpoints.resolve(run + "/report/boundary.png")).exists();
+    assertThat(checkpoints.resolve(run + "/report/training-curves.png")).exists();
+    assertThat(outputs.path("report").path("resets").toString()).contains("step 3");
 
     assertThat(doc.path("labels").toString())
         .contains("prorl.checkpoint")
-        .contains(previous)
+        .contains(phase.path("checkpoint").asString())
         .contains(dataset.path("sha256").asString());
+  }
+
+  private static List<String> fieldNames(JsonNode node) {
+    List<String> names = new ArrayList<>();
+    node.propertyNames().forEach(names::add);
+    return names;
   }
 }

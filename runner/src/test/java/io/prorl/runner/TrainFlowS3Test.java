@@ -18,8 +18,10 @@ import tools.jackson.databind.JsonNode;
 /**
  * flows/prorl-train.yaml at test size with its checkpoints on a real S3 server (S3Mock on
  * 127.0.0.1) and tracking to the MLflow stand-in (MLflow's REST API checked request by request, run
- * artifacts on the same S3 server): warm start, a Loop of two phases, the run's latest checkpoint,
- * evaluation, labels, the MLflow run closed with the final checkpoint registered.
+ * artifacts on the same S3 server): warm start, a LoopUntil of phases until the run's 4-step budget
+ * is spent (two phases of 2), the boundary after the base and each phase, the report, the run's
+ * latest checkpoint, evaluation, labels, the MLflow run closed with the final checkpoint
+ * registered.
  */
 class TrainFlowS3Test {
   @TempDir Path tmp;
@@ -39,9 +41,13 @@ class TrainFlowS3Test {
                 "--input",
                 "warmStartSteps=5",
                 "--input",
-                "phases=2",
+                "runSteps=4",
                 "--input",
-                "stepsPerPhase=2",
+                "maxStepsPerPhase=2",
+                "--input",
+                "evalProblems=2",
+                "--input",
+                "evalSamples=2",
                 "--input",
                 "checkpointEvery=1",
                 "--input",
@@ -85,6 +91,11 @@ class TrainFlowS3Test {
                 "s3-run/phase-0002/step-000000/MANIFEST.json",
                 "s3-run/phase-0002/step-000002/MANIFEST.json");
         assertThat(store.list("s3-run/phase-0001/step-000001/")).isEmpty();
+        // the boundary after the base and each phase, and the report, beside the checkpoints
+        assertThat(store.exists("s3-run/boundary-history.json")).isTrue();
+        assertThat(store.exists("s3-run/report/boundary.png")).isTrue();
+        assertThat(store.exists("s3-run/report/training-curves.png")).isTrue();
+        assertThat(doc.path("outputs").path("report").path("boundary").has("phase-0002")).isTrue();
         String report =
             "s3-run/evaluation/" + doc.path("executionId").asString() + "/evaluation-report.json";
         assertThat(store.exists(report)).isTrue();
@@ -178,7 +189,12 @@ class TrainFlowS3Test {
     // reports and the dataset manifest written straight to the run's artifact location on S3
     try (S3CheckpointStore artifacts = S3CheckpointStore.open(run.artifactUri, s3.settings())) {
       assertThat(artifacts.list(""))
-          .containsExactly("dataset/dataset-manifest.json", "evaluation/evaluation-report.json");
+          .containsExactlyInAnyOrder(
+              "dataset/dataset-manifest.json",
+              "evaluation/evaluation-report.json",
+              "evaluation/boundary-history.json",
+              "report/boundary.png",
+              "report/training-curves.png");
     }
   }
 }

@@ -33,7 +33,8 @@ public final class ValidationBlend implements ValidationCheck {
   private final int maxNewTokens;
 
   /**
-   * @param problems the validation set; the first {@code config.problems()} are used
+   * @param problems the validation set; the first {@code config.problems()} of each family are
+   *     used, so every family counts in the blend whatever the order of the file
    * @param maxNewTokens the response length limit (the rollouts')
    */
   public ValidationBlend(
@@ -47,7 +48,14 @@ public final class ValidationBlend implements ValidationCheck {
     }
     this.tokenizer = tokenizer;
     this.families = families;
-    this.problems = List.copyOf(problems.subList(0, Math.min(problems.size(), config.problems())));
+    Map<String, Integer> taken = new TreeMap<>();
+    List<Problem> used = new ArrayList<>();
+    for (Problem p : problems) {
+      if (taken.merge(p.family(), 1, Integer::sum) <= config.problems()) {
+        used.add(p);
+      }
+    }
+    this.problems = List.copyOf(used);
     this.config = config;
     this.maxNewTokens = maxNewTokens;
   }

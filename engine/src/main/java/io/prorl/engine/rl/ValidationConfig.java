@@ -8,7 +8,7 @@ import java.util.List;
  * that pass@1 moves in small steps instead of the 0/1 of one greedy answer (a tiny policy's greedy
  * pass@1 sits at 0 and cannot stall meaningfully).
  *
- * @param problems validation problems used (the first N of the validation set)
+ * @param problems validation problems used per family (the first N of each family)
  * @param samples responses sampled per problem
  * @param temperature sampling temperature (ProRL evaluates at 0.6)
  * @param topP nucleus sampling (ProRL: 0.95)

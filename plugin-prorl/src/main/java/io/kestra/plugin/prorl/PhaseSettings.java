@@ -131,7 +131,7 @@ public abstract class PhaseSettings extends TrackedTask implements StaticallyChe
   @Builder.Default
   private Property<Double> validationTarget = Property.ofValue(L.validationTarget());
 
-  @Schema(title = "Validation problems used (the first N).")
+  @Schema(title = "Validation problems used per family (the first N of each).")
   @Builder.Default
   private Property<Integer> validationProblems = Property.ofValue(V.problems());
 

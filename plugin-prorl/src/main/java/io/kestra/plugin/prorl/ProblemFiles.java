@@ -34,7 +34,10 @@ final class ProblemFiles {
     }
   }
 
-  /** The first {@code limit} problems of an optional file (none when the property is unset). */
+  /**
+   * The first {@code limit} problems of an optional file (none when the property is unset; all when
+   * {@code limit} is null and {@code defaultLimit} is 0).
+   */
   static List<Problem> firstOf(
       RunContext runContext,
       ProblemJsonl jsonl,
@@ -49,7 +52,10 @@ final class ProblemFiles {
       return List.of();
     }
     List<Problem> all = read(runContext, jsonl, rendered.get(), property, s3).problems();
-    int n = runContext.render(limit).as(Integer.class).orElse(defaultLimit);
+    int n =
+        limit == null
+            ? defaultLimit
+            : runContext.render(limit).as(Integer.class).orElse(defaultLimit);
     return n > 0 ? all.subList(0, Math.min(n, all.size())) : all;
   }
 }

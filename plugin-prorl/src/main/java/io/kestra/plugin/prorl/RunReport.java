@@ -29,7 +29,6 @@ import lombok.experimental.SuperBuilder;
 @EqualsAndHashCode(callSuper = true)
 @Getter
 @NoArgsConstructor
-@ValidProrlTask
 @Schema(
     title = "Draw what a ProRL run did: its reasoning boundary and its training curves (PNG).",
     description =

@@ -16,7 +16,6 @@ import io.prorl.engine.job.TrainPhaseJob;
 import io.prorl.engine.rl.PhaseResult;
 import io.prorl.engine.rl.StepMetrics;
 import io.prorl.engine.rl.TrainingListener;
-import io.prorl.engine.rl.ValidationConfig;
 import io.prorl.engine.tracking.MlflowSettings;
 import io.prorl.engine.tracking.PhaseTrackingSession;
 import io.prorl.tasks.Json;
@@ -149,15 +148,9 @@ public class TrainPhase extends PhaseSettings implements RunnableTask<TrainPhase
     String datasetUri = Rendered.required(rc, dataset, String.class, "dataset");
     ProblemFiles.Read trainFile =
         ProblemFiles.read(rc, jsonl, datasetUri, "dataset", s3Settings(rc));
+    // every validation problem: the validation check takes its first N of each family
     List<Problem> validationSet =
-        ProblemFiles.firstOf(
-            rc,
-            jsonl,
-            validation,
-            "validation",
-            getValidationProblems(),
-            ValidationConfig.DEFAULTS.problems(),
-            s3Settings(rc));
+        ProblemFiles.firstOf(rc, jsonl, validation, "validation", null, 0, s3Settings(rc));
     String run = rc.render(runId).as(String.class).orElse(Lineage.defaultRunId(rc));
     String sha = rc.render(datasetSha256).as(String.class).orElse(trainFile.sha256());
     TrainPhaseJob.Config config =
@@ -212,14 +205,14 @@ public class TrainPhase extends PhaseSettings implements RunnableTask<TrainPhase
     }
     rc.logger()
         .info(
-            "phase {} of run {} ended: {} after step {} ({} steps this attempt), reset {}"
-                + " recommended, checkpoint {}; run: {} steps, {}",
+            "phase {} of run {} ended: {} after step {} ({} steps this attempt), reset {},"
+                + " checkpoint {}; run: {} steps, {}",
             r.phase(),
             run,
             p.stopReason(),
             p.steps(),
             p.history().size(),
-            p.resetRecommended() ? "" : "not",
+            p.resetRecommended() ? "recommended" : "not recommended",
             p.checkpoint(),
             r.run().steps(),
             r.run().done() ? "done (" + r.run().stopReason() + ")" : "goes on");
