@@ -174,8 +174,6 @@ public final class RunCommand {
     }
     doc.put("taskRuns", runs);
     doc.put("outputs", tasks);
-    // the flow's own outputs (its `outputs:` section), as Kestra rendered them
-    doc.put("flowOutputs", execution.getOutputs());
     if (file.getParent() != null) {
       Files.createDirectories(file.getParent());
     }
