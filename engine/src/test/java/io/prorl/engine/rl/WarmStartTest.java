@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Device;
 import io.prorl.engine.defaults.EmbeddedDefault;
+import io.prorl.engine.model.ModelConfig;
 import io.prorl.engine.model.Qwen2Model;
 import io.prorl.engine.scoring.SequenceScorer;
 import io.prorl.engine.tokenizer.ChatTemplate;
@@ -26,6 +27,22 @@ import org.junit.jupiter.api.io.TempDir;
 class WarmStartTest {
   private static final Map<String, Object> SMALL_GRAPHS =
       Map.of("vertices", 4, "edgeProbability", 0.5, "colors", 3);
+
+  /** The embedded tokenizer's vocabulary, a model of 40k parameters. */
+  private static final ModelConfig SMALL =
+      new ModelConfig(
+          EmbeddedDefault.VOCAB_SIZE,
+          32,
+          2,
+          4,
+          2,
+          64,
+          10000.0,
+          1e-6,
+          true,
+          512,
+          -1,
+          EmbeddedDefault.config().eosTokenIds());
 
   @TempDir static Path dir;
   private static Path tokenizerFile;
@@ -79,17 +96,17 @@ class WarmStartTest {
   void sftLowersTheLossOfTheEndTokenAndEndWeightLowersItFurther() throws Exception {
     List<Problem> train =
         TaskFamilies.builtIn().generate("arithmetic", Map.of("terms", 2, "maxOperand", 9), 3, 64);
-    WarmStart.Config plain = new WarmStart.Config(30, 8, 3e-3, 1.0, 1.0, 256, 7);
+    WarmStart.Config plain = new WarmStart.Config(30, 8, 1e-2, 1.0, 1.0, 256, 7);
     try (Tokenizer tokenizer = Tokenizer.load(tokenizerFile)) {
       double before;
       double afterPlain;
       double afterWeighted;
-      try (Qwen2Model m = Qwen2Model.initialize(EmbeddedDefault.config(), 1, Device.cpu())) {
+      try (Qwen2Model m = Qwen2Model.initialize(SMALL, 1, Device.cpu())) {
         before = endTokenLoss(m, tokenizer, train);
         WarmStart.run(m, tokenizer, train, plain, s -> {});
         afterPlain = endTokenLoss(m, tokenizer, train);
       }
-      try (Qwen2Model m = Qwen2Model.initialize(EmbeddedDefault.config(), 1, Device.cpu())) {
+      try (Qwen2Model m = Qwen2Model.initialize(SMALL, 1, Device.cpu())) {
         WarmStart.run(m, tokenizer, train, plain.withEndWeight(8), s -> {});
         afterWeighted = endTokenLoss(m, tokenizer, train);
       }
