@@ -199,11 +199,13 @@ public final class BaseProbe {
         Qwen2Model policy =
             Qwen2Model.initialize(EmbeddedDefault.config(), sft.seed(), Device.cpu())) {
       long start = System.nanoTime();
+      double cpuStart = cpuSeconds();
       double loss = WarmStart.run(policy, tokenizer, mix, sft, step -> {});
       double sftSeconds = (System.nanoTime() - start) / 1e9;
+      double sftCpu = cpuSeconds() - cpuStart;
       out.printf(
           "%nSFT seed %d: %d steps x %d, lr %.1e -> %.2f, endWeight %.1f, %d distinct problems;"
-              + " loss %.3f; %.0f s%n",
+              + " loss %.3f; %.0f s wall, %.0f s CPU%n",
           sft.seed(),
           sft.steps(),
           sft.batchSize(),
@@ -212,7 +214,8 @@ public final class BaseProbe {
           sft.endWeight(),
           mix.size(),
           loss,
-          sftSeconds);
+          sftSeconds,
+          sftCpu);
       List<Spec> probed = new ArrayList<>(trained);
       probed.addAll(ood);
       long probeStart = System.nanoTime();
@@ -226,6 +229,16 @@ public final class BaseProbe {
       out.printf("probe: %.0f s%n", (System.nanoTime() - probeStart) / 1e9);
     }
     return rows;
+  }
+
+  /** CPU time of this process, all threads (the machine is shared: wall time is noisy). */
+  private static double cpuSeconds() {
+    return ProcessHandle.current()
+            .info()
+            .totalCpuDuration()
+            .map(java.time.Duration::toNanos)
+            .orElse(0L)
+        / 1e9;
   }
 
   private static List<Problem> heldOut(
