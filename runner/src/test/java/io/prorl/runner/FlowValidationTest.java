@@ -112,6 +112,26 @@ class FlowValidationTest {
   }
 
   @Test
+  void warmStartRulesAreTheEnginesNamingTheField() {
+    List<String> v =
+        runner.validateSource(
+            """
+            id: bad-warm-start
+            namespace: prorl.test
+            tasks:
+              - id: base
+                type: io.kestra.plugin.prorl.WarmStart
+                dataset: file:///tmp/d.jsonl
+                checkpointRoot: file:///tmp/ckpt
+                endWeight: 0.5
+                finalLrFraction: 1.5
+            """);
+    assertThat(v)
+        .anySatisfy(m -> assertThat(m).contains("endWeight must be >= 1, got 0.5"))
+        .anySatisfy(m -> assertThat(m).contains("finalLrFraction must lie in [0, 1], got 1.5"));
+  }
+
+  @Test
   void negativeKeepLastIsRefused() {
     List<String> v =
         runner.validateSource(trainPhase("dataset: file:///tmp/d.jsonl\nkeepLast: -1"));

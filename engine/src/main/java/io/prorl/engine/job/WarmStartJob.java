@@ -42,7 +42,10 @@ public final class WarmStartJob {
       long initSeed,
       WarmStart.Config sft,
       String datasetSha256,
-      Map<String, String> lineage) {}
+      Map<String, String> lineage) {
+    /** Validation problems the base's pass@1 is measured on, by default (the first N). */
+    public static final int VALIDATION_PROBLEMS = 100;
+  }
 
   /**
    * @param checkpoint URI of the base policy

@@ -29,19 +29,126 @@ import java.util.function.IntConsumer;
  * embedded tiny policy weak but not hopeless before RL. Each example is the chat-formatted prompt
  * followed by the worked solution and {@code <|im_end|>}; only the solution's tokens are in the
  * loss (next-token cross-entropy), batches are drawn with a seeded generator.
+ *
+ * <p>Where an answer ends is one or two tokens of a solution, so a token-mean loss gives it little
+ * weight, and a tiny model that has not learned it keeps writing (a sixth vertex for a 5-vertex
+ * graph) until {@code maxNewTokens} cuts it off. The answer's end - the tokens from the answer's
+ * last character through {@code </answer>} (or the closing brace of {@code \boxed{}}) and {@code
+ * <|im_end|>} - therefore weighs {@code endWeight} times an ordinary token:
+ *
+ * <pre>
+ * L = - sum_t w_t log p(x_t | x_<t) / sum_t w_t,   w_t = 0 (prompt), endWeight (answer end), 1 (other)
+ * </pre>
+ *
+ * <p>Learning rate: linear warm-up over the first 10% of steps, then cosine decay to {@code
+ * finalLrFraction * learningRate} at the last step.
  */
 public final class WarmStart {
 
   /**
    * @param steps optimizer steps
    * @param batchSize examples per step
-   * @param learningRate AdamW learning rate (constant after a 10% warm-up)
+   * @param learningRate AdamW peak learning rate (after a 10% warm-up)
+   * @param finalLrFraction the learning rate at the last step, as a share of the peak (1 =
+   *     constant)
+   * @param endWeight loss weight of the tokens that end the answer, relative to other solution
+   *     tokens
    * @param maxTokens examples longer than this (prompt + solution) are skipped
    * @param seed batch order
    */
-  public record Config(int steps, int batchSize, double learningRate, int maxTokens, long seed) {}
+  public record Config(
+      int steps,
+      int batchSize,
+      double learningRate,
+      double finalLrFraction,
+      double endWeight,
+      int maxTokens,
+      long seed) {
 
-  private record Example(int[] tokens, int promptLength) {}
+    /** The quickstart's warm start; every default of the WarmStart task comes from here. */
+    public static final Config DEFAULTS = new Config(200, 32, 2e-3, 0.1, 4.0, 256, 1);
+
+    public Config {
+      List<String> bad = violations(steps, batchSize, learningRate, finalLrFraction, endWeight);
+      if (!bad.isEmpty()) {
+        throw new IllegalArgumentException(String.join("; ", bad));
+      }
+    }
+
+    /** The rules of a warm start's settings, each message naming its field. */
+    public static List<String> violations(
+        Integer steps,
+        Integer batchSize,
+        Double learningRate,
+        Double finalLrFraction,
+        Double endWeight) {
+      List<String> out = new ArrayList<>();
+      if (steps != null && steps < 1) {
+        out.add("steps must be >= 1, got " + steps);
+      }
+      if (batchSize != null && batchSize < 1) {
+        out.add("batchSize must be >= 1, got " + batchSize);
+      }
+      if (learningRate != null && !(learningRate > 0)) {
+        out.add("learningRate must be > 0, got " + learningRate);
+      }
+      if (finalLrFraction != null && !(finalLrFraction >= 0 && finalLrFraction <= 1)) {
+        out.add("finalLrFraction must lie in [0, 1], got " + finalLrFraction);
+      }
+      if (endWeight != null && !(endWeight >= 1)) {
+        out.add("endWeight must be >= 1, got " + endWeight);
+      }
+      return out;
+    }
+
+    public Config withSteps(int value) {
+      return new Config(
+          value, batchSize, learningRate, finalLrFraction, endWeight, maxTokens, seed);
+    }
+
+    public Config withBatchSize(int value) {
+      return new Config(steps, value, learningRate, finalLrFraction, endWeight, maxTokens, seed);
+    }
+
+    public Config withLearningRate(double value) {
+      return new Config(steps, batchSize, value, finalLrFraction, endWeight, maxTokens, seed);
+    }
+
+    public Config withEndWeight(double value) {
+      return new Config(steps, batchSize, learningRate, finalLrFraction, value, maxTokens, seed);
+    }
+
+    public Config withFinalLrFraction(double value) {
+      return new Config(steps, batchSize, learningRate, value, endWeight, maxTokens, seed);
+    }
+
+    public Config withSeed(long value) {
+      return new Config(
+          steps, batchSize, learningRate, finalLrFraction, endWeight, maxTokens, value);
+    }
+
+    /**
+     * lr(step) = peak * (step + 1) / warmup during the warm-up, then peak * (f + (1 - f) * (1 +
+     * cos(pi * progress)) / 2) with progress going from 0 after the warm-up to 1 at the last step.
+     */
+    double learningRateAt(int step) {
+      int warmup = Math.max(1, steps / 10);
+      if (step < warmup) {
+        return learningRate * (step + 1.0) / warmup;
+      }
+      double progress = steps - warmup <= 1 ? 1.0 : (step - warmup) / (steps - warmup - 1.0);
+      return learningRate
+          * (finalLrFraction + (1 - finalLrFraction) * (1 + Math.cos(Math.PI * progress)) / 2);
+    }
+  }
+
+  /**
+   * One SFT example.
+   *
+   * @param tokens prompt then solution then {@code <|im_end|>}
+   * @param weights weights[j] is the loss weight of predicting tokens[j + 1]
+   */
+  record Example(int[] tokens, float[] weights) {}
 
   private WarmStart() {}
 
@@ -60,17 +167,9 @@ public final class WarmStart {
     DjlEngine.gradientsOffOnThisThread();
     List<Example> examples = new ArrayList<>();
     for (Problem p : problems) {
-      if (p.solution() == null) {
-        throw new IllegalArgumentException(
-            "problem " + p.id() + " has no worked solution to learn from");
-      }
-      int[] prompt = tokenizer.encode(ChatTemplate.userTurn(p.prompt()));
-      int[] answer = tokenizer.encode(p.solution() + ChatTemplate.IM_END);
-      if (prompt.length + answer.length <= config.maxTokens()) {
-        int[] all = new int[prompt.length + answer.length];
-        System.arraycopy(prompt, 0, all, 0, prompt.length);
-        System.arraycopy(answer, 0, all, prompt.length, answer.length);
-        examples.add(new Example(all, prompt.length));
+      Example e = example(tokenizer, p, config.endWeight());
+      if (e.tokens().length <= config.maxTokens()) {
+        examples.add(e);
       }
     }
     if (examples.isEmpty()) {
@@ -82,14 +181,12 @@ public final class WarmStart {
     model.parameters().values().forEach(p -> p.setRequiresGradient(true));
     try (NDManager m = model.manager().newSubManager();
         AdamW adam = new AdamW(new AdamW.Config(0.9, 0.98, 1e-8, 0.0), m)) {
-      int warmup = Math.max(1, config.steps() / 10);
       for (int step = 0; step < config.steps(); step++) {
         List<Example> batch = new ArrayList<>(config.batchSize());
         for (int i = 0; i < config.batchSize(); i++) {
           batch.add(examples.get(rng.nextInt(examples.size())));
         }
-        double lr = config.learningRate() * Math.min(1.0, (step + 1.0) / warmup);
-        float loss = step(model, m, adam, batch, lr);
+        float loss = step(model, m, adam, batch, config.learningRateAt(step));
         if (step >= config.steps() * 9 / 10) {
           tail += loss;
           tailCount++;
@@ -102,6 +199,47 @@ public final class WarmStart {
     return tail / Math.max(1, tailCount);
   }
 
+  /**
+   * The tokens of {@code problem}'s prompt, worked solution and {@code <|im_end|>}, with the loss
+   * weight of each prediction: 0 inside the prompt, {@code endWeight} for the tokens holding the
+   * answer's end (see the class comment), 1 for the rest of the solution.
+   */
+  static Example example(Tokenizer tokenizer, Problem problem, double endWeight) {
+    if (problem.solution() == null) {
+      throw new IllegalArgumentException(
+          "problem " + problem.id() + " has no worked solution to learn from");
+    }
+    int[] prompt = tokenizer.encode(ChatTemplate.userTurn(problem.prompt()));
+    String response = problem.solution() + ChatTemplate.IM_END;
+    int[] answer = tokenizer.encode(response);
+    int[] all = new int[prompt.length + answer.length];
+    System.arraycopy(prompt, 0, all, 0, prompt.length);
+    System.arraycopy(answer, 0, all, prompt.length, answer.length);
+    int endStart = answerEnd(problem.solution());
+    float[] weights = new float[all.length - 1];
+    int charsThrough = 0;
+    for (int i = 0; i < answer.length; i++) {
+      // answer token i ends at this character of the response (the texts are ASCII); it ends the
+      // answer if that lies past endStart. It is predicted at position prompt.length + i - 1.
+      charsThrough += tokenizer.decode(answer, i, i + 1).length();
+      weights[prompt.length + i - 1] = charsThrough > endStart ? (float) endWeight : 1f;
+    }
+    return new Example(all, weights);
+  }
+
+  /**
+   * Where the answer's end begins in a worked solution: its last character before {@code
+   * </answer>}, or before the last closing brace (of {@code \boxed{}}); the solution's length when
+   * neither is there (then only {@code <|im_end|>} is the end).
+   */
+  static int answerEnd(String solution) {
+    int close = solution.lastIndexOf("</answer>");
+    if (close < 0) {
+      close = solution.lastIndexOf('}');
+    }
+    return close < 0 ? solution.length() : Math.max(0, close - 1);
+  }
+
   private static float step(
       Qwen2Model model, NDManager m, AdamW adam, List<Example> batch, double lr) {
     int b = batch.size();
@@ -109,15 +247,14 @@ public final class WarmStart {
     int[][] inputs = new int[b][t];
     boolean[][] valid = new boolean[b][t];
     long[] targets = new long[b * t];
-    float[] mask = new float[b * t];
+    float[] weight = new float[b * t];
     for (int i = 0; i < b; i++) {
       Example e = batch.get(i);
       for (int j = 0; j + 1 < e.tokens().length; j++) {
         inputs[i][j] = e.tokens()[j];
         valid[i][j] = true;
         targets[i * t + j] = e.tokens()[j + 1];
-        // position j predicts token j + 1: count it when that token belongs to the solution
-        mask[i * t + j] = j + 1 >= e.promptLength() ? 1f : 0f;
+        weight[i * t + j] = e.weights()[j];
       }
     }
     try (NDScope scope = new NDScope()) {
@@ -135,7 +272,7 @@ public final class WarmStart {
             LanguageModelLoss.crossEntropy(
                 logits,
                 JavaArrays.tensor(m, targets, new Shape(b, t, 1)),
-                JavaArrays.tensor(m, mask, new Shape(b, t)));
+                JavaArrays.tensor(m, weight, new Shape(b, t)));
         value = loss.getFloat();
         gc.backward(loss);
       }

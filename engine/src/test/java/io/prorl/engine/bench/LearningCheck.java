@@ -65,7 +65,11 @@ public final class LearningCheck {
       long start = System.nanoTime();
       double loss =
           WarmStart.run(
-              policy, tokenizer, train, new WarmStart.Config(sftSteps, 32, 2e-3, 256, 0), s -> {});
+              policy,
+              tokenizer,
+              train,
+              new WarmStart.Config(sftSteps, 32, 2e-3, 1.0, 1.0, 256, 0),
+              s -> {});
       double base = validator.passAt1(policy);
       out.printf(
           "warm start: %d SFT steps, loss %.3f, validation pass@1 %.2f (%.0f s)%n",

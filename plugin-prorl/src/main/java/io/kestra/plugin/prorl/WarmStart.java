@@ -11,7 +11,6 @@ import io.prorl.tasks.ProblemJsonl;
 import io.prorl.tasks.TaskFamilies;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.NotNull;
-import java.util.ArrayList;
 import java.util.List;
 import lombok.Builder;
 import lombok.EqualsAndHashCode;
@@ -60,6 +59,9 @@ import lombok.experimental.SuperBuilder;
     })
 public class WarmStart extends S3ConnectedTask
     implements RunnableTask<WarmStart.Output>, StaticallyChecked {
+  /** Every SFT default and rule is the engine's. */
+  private static final io.prorl.engine.rl.WarmStart.Config SFT =
+      io.prorl.engine.rl.WarmStart.Config.DEFAULTS;
 
   @Schema(title = "Training problems with worked solutions (JSONL URI).")
   @NotNull
@@ -77,37 +79,50 @@ public class WarmStart extends S3ConnectedTask
 
   @Schema(title = "SFT optimizer steps.")
   @Builder.Default
-  private Property<Integer> steps = Property.ofValue(200);
+  private Property<Integer> steps = Property.ofValue(SFT.steps());
 
   @Schema(title = "Examples per SFT step.")
   @Builder.Default
-  private Property<Integer> batchSize = Property.ofValue(32);
+  private Property<Integer> batchSize = Property.ofValue(SFT.batchSize());
 
-  @Schema(title = "SFT learning rate (AdamW, 10% warm-up).")
+  @Schema(title = "SFT peak learning rate (AdamW, 10% linear warm-up, then cosine decay).")
   @Builder.Default
-  private Property<Double> learningRate = Property.ofValue(2e-3);
+  private Property<Double> learningRate = Property.ofValue(SFT.learningRate());
+
+  @Schema(title = "The learning rate at the last SFT step, as a share of the peak (1 = constant).")
+  @Builder.Default
+  private Property<Double> finalLrFraction = Property.ofValue(SFT.finalLrFraction());
+
+  @Schema(
+      title = "Loss weight of the tokens that end an answer, relative to other solution tokens.",
+      description =
+          "The answer's last character, `</answer>` (or the closing brace of `\\boxed{}`) and"
+              + " `<|im_end|>`: a tiny model that misses where its answer ends writes on until"
+              + " maxNewTokens.")
+  @Builder.Default
+  private Property<Double> endWeight = Property.ofValue(SFT.endWeight());
 
   @Schema(title = "Examples longer than this many tokens are skipped.")
   @Builder.Default
-  private Property<Integer> maxTokens = Property.ofValue(256);
+  private Property<Integer> maxTokens = Property.ofValue(SFT.maxTokens());
 
   @Schema(title = "Seed of the initialisation and of the batch order.")
   @Builder.Default
-  private Property<Long> seed = Property.ofValue(1L);
+  private Property<Long> seed = Property.ofValue(SFT.seed());
 
   @Schema(title = "Validation problems used for the base's pass@1 (the first N).")
   @Builder.Default
-  private Property<Integer> validationProblems = Property.ofValue(100);
+  private Property<Integer> validationProblems =
+      Property.ofValue(WarmStartJob.Config.VALIDATION_PROBLEMS);
 
   @Override
   public List<String> staticViolations() {
-    List<String> out = new ArrayList<>();
-    StaticValues.atLeast(out, "steps", steps, 1);
-    StaticValues.atLeast(out, "batchSize", batchSize, 1);
-    StaticValues.number(learningRate)
-        .filter(v -> !(v > 0))
-        .ifPresent(v -> out.add("learningRate must be > 0, got " + v));
-    return out;
+    return io.prorl.engine.rl.WarmStart.Config.violations(
+        StaticValues.number(steps).map(Double::intValue).orElse(null),
+        StaticValues.number(batchSize).map(Double::intValue).orElse(null),
+        StaticValues.number(learningRate).orElse(null),
+        StaticValues.number(finalLrFraction).orElse(null),
+        StaticValues.number(endWeight).orElse(null));
   }
 
   @Override
@@ -135,20 +150,23 @@ public class WarmStart extends S3ConnectedTask
             validation,
             "validation",
             validationProblems,
-            100,
+            WarmStartJob.Config.VALIDATION_PROBLEMS,
             s3Settings(runContext));
     String run = runContext.render(runId).as(String.class).orElse(Lineage.defaultRunId(runContext));
+    long s = runContext.render(seed).as(Long.class).orElse(SFT.seed());
     WarmStartJob.Config config =
         new WarmStartJob.Config(
             store,
             run,
-            runContext.render(seed).as(Long.class).orElse(1L),
+            s,
             new io.prorl.engine.rl.WarmStart.Config(
-                runContext.render(steps).as(Integer.class).orElse(200),
-                runContext.render(batchSize).as(Integer.class).orElse(32),
-                runContext.render(learningRate).as(Double.class).orElse(2e-3),
-                runContext.render(maxTokens).as(Integer.class).orElse(256),
-                runContext.render(seed).as(Long.class).orElse(1L)),
+                runContext.render(steps).as(Integer.class).orElse(SFT.steps()),
+                runContext.render(batchSize).as(Integer.class).orElse(SFT.batchSize()),
+                runContext.render(learningRate).as(Double.class).orElse(SFT.learningRate()),
+                runContext.render(finalLrFraction).as(Double.class).orElse(SFT.finalLrFraction()),
+                runContext.render(endWeight).as(Double.class).orElse(SFT.endWeight()),
+                runContext.render(maxTokens).as(Integer.class).orElse(SFT.maxTokens()),
+                s),
             train.sha256(),
             Lineage.of(runContext));
     WarmStartJob.Result r =
