@@ -99,7 +99,7 @@ class GrpoLossTest {
     assertThatThrownBy(() -> new LossConfig(0.3, 0.2, 0, 0, LossConfig.Aggregation.TOKEN))
         .hasMessage("epsHigh (0.2) must be >= epsLow (0.3): clip-higher");
     assertThatThrownBy(() -> new LossConfig(0.2, 0.4, -1, 0, LossConfig.Aggregation.TOKEN))
-        .hasMessage("klCoef must be >= 0, got -1.0");
+        .hasMessage("klCoef must be >= 0, got -1");
   }
 
   @Test
