@@ -241,7 +241,8 @@ class TrainPhaseJobTest {
   }
 
   @Test
-  void aStalledValidationEndsThePhaseWithAResetRecommended() throws Exception {
+  void aStalledValidationEndsThePhaseWithAResetRecommendedInOutputsLogsAndMlflow()
+      throws Exception {
     TaskFamilies families = TaskFamilies.builtIn();
     List<Problem> train = families.generate("arithmetic", Map.of(), 1, 20);
     // 8 new tokens cannot hold an answer to a 12-vertex coloring: validation stays at 0, a stall
@@ -267,13 +268,60 @@ class TrainPhaseJobTest {
             .validation(new io.prorl.engine.rl.ValidationConfig(3, 2, 0.6, 0.95, 5))
             .checkpointEvery(1)
             .build();
-    TrainPhaseJob.Result r = TrainPhaseJob.run(c, train, validation, families, listener);
+    TrainPhaseJob.Result r;
+    try (io.prorl.engine.MlflowStandIn mlflow =
+        io.prorl.engine.MlflowStandIn.start(tmp.resolve("artifacts").toUri().toString())) {
+      var settings =
+          new io.prorl.engine.tracking.MlflowSettings(
+              mlflow.uri(),
+              "prorl-test",
+              null,
+              null,
+              null,
+              tmp.resolve("spool"),
+              true,
+              java.time.Duration.ofSeconds(30),
+              null);
+      var execution =
+          io.prorl.engine.tracking.TrackedRun.root("prorl-test", "kestra/ex1", "ex1", Map.of());
+      io.prorl.engine.tracking.PhaseTrackingSession tracking =
+          io.prorl.engine.tracking.PhaseTrackingSession.open(
+              java.util.Optional.of(settings),
+              execution,
+              "run1",
+              c.params(),
+              Map.of(),
+              io.prorl.engine.tracking.TrackingLog.STDERR);
+      try (tracking) {
+        r =
+            TrainPhaseJob.run(
+                c,
+                train,
+                validation,
+                families,
+                listener,
+                tracking,
+                java.time.InstantSource.system());
+      }
+      // MLflow: the phase run says why it ended and that a reset is due; the checks are metrics
+      io.prorl.engine.MlflowStandIn.Run phase = mlflow.runTagged("prorl.phase", "1").orElseThrow();
+      assertThat(phase.tags)
+          .containsEntry("prorl.stopReason", "PLATEAU")
+          .containsEntry("prorl.resetRecommended", "true")
+          .containsEntry("prorl.run.done", "false");
+      assertThat(phase.metrics.get("validation.blend"))
+          .extracting(io.prorl.engine.MlflowStandIn.Point::step)
+          .containsExactly(1L, 2L, 3L);
+      assertThat(phase.metrics).containsKey("validation.graph_color.pass_at_1");
+      assertThat(mlflow.violations()).isEmpty();
+    }
     assertThat(r.result().stopReason())
         .isEqualTo(io.prorl.engine.rl.PhaseResult.StopReason.PLATEAU);
     assertThat(r.result().resetRecommended()).isTrue();
     assertThat(r.result().steps())
         .as("patience 2: the third check without a new best")
         .isEqualTo(3);
+    // the listener (a Kestra task's log) saw every check, per family
     assertThat(seen)
         .containsExactly(
             "1:0.0:{graph_color=0.0}", "2:0.0:{graph_color=0.0}", "3:0.0:{graph_color=0.0}");
