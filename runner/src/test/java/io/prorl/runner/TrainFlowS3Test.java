@@ -137,7 +137,7 @@ class TrainFlowS3Test {
     assertThat(run.metrics)
         .containsKeys(
             "eval.base.pass_at_1",
-            "eval.prorl.pass_at_4",
+            "eval.prorl.pass_at_2",
             "eval.prorl.graph_color.pass_at_1",
             "eval.prorl.mean_reward");
     assertThat(doc.path("outputs").path("mlflow").path("mlflowRunId").asString()).isEqualTo(run.id);
