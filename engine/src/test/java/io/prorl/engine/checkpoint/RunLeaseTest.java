@@ -41,9 +41,14 @@ class RunLeaseTest {
             throw new RuntimeException(e);
           }
         });
-    Thread.sleep(300);
-    assertThat(second).isNotDone();
+    // poll (with a deadline) until the second trainer says it waits, instead of a fixed sleep
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (log.stream().noneMatch(m -> m.contains("run r is held by task A; waiting"))
+        && System.nanoTime() < deadline) {
+      java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
+    }
     assertThat(log).anyMatch(m -> m.contains("run r is held by task A; waiting"));
+    assertThat(second).isNotDone();
     first.close();
     RunLease b = second.get(10, TimeUnit.SECONDS);
     assertThat(b.held()).isTrue();
