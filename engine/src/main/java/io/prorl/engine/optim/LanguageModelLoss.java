@@ -20,4 +20,16 @@ public final class LanguageModelLoss {
     }
     return logp.mul(mask).sum().div(mask.sum().maximum(1f)).neg();
   }
+
+  /**
+   * S = - sum_t weight_t * log softmax(z_t)[target_t]: the numerator of {@link #crossEntropy}, for
+   * a share of a batch whose loss is normalised by the whole batch's weight.
+   *
+   * @param logits [B, T, V]
+   * @param targets [B, T, 1] int64
+   * @param weight [B, T] the weight of each prediction (0 for positions that do not count)
+   */
+  public static NDArray weightedSum(NDArray logits, NDArray targets, NDArray weight) {
+    return logits.logSoftmax(-1).gather(targets, 2).squeeze(2).mul(weight).sum().neg();
+  }
 }

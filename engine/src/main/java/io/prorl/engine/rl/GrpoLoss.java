@@ -45,6 +45,12 @@ public final class GrpoLoss {
       NDArray loss, double clipFractionLow, double clipFractionHigh, double ratioMean, double kl) {}
 
   /**
+   * What {@code agg} divides by, for a share of a mini-batch whose loss is normalised by the whole
+   * mini-batch (data-parallel lanes): its counted tokens (TOKEN) and its responses (SEQUENCE).
+   */
+  public record Normaliser(double tokens, int sequences) {}
+
+  /**
    * @param logp log-probs under the policy being trained [B, T] (with gradient)
    * @param oldLogp log-probs under the policy that sampled [B, T]
    * @param refLogp log-probs under the reference [B, T], or null when klCoef is 0
@@ -59,11 +65,31 @@ public final class GrpoLoss {
       NDArray advantages,
       NDArray mask,
       NDArray entropy) {
+    return compute(logp, oldLogp, refLogp, advantages, mask, entropy, null);
+  }
+
+  /**
+   * The loss of a share of a mini-batch: {@code agg} divides by the whole mini-batch's {@code
+   * normaliser} (null: by this share's own), so the shares' losses sum to the whole one. The
+   * fractions and means in the result are over this share's counted tokens.
+   */
+  public Result compute(
+      NDArray logp,
+      NDArray oldLogp,
+      NDArray refLogp,
+      NDArray advantages,
+      NDArray mask,
+      NDArray entropy,
+      Normaliser normaliser) {
+    Normaliser n =
+        normaliser != null
+            ? normaliser
+            : new Normaliser(mask.sum().getFloat(), (int) mask.getShape().get(0));
     NDArray a = advantages.reshape(-1, 1);
     NDArray ratio = logp.sub(oldLogp.stopGradient()).clip(-LOG_RATIO_LIMIT, LOG_RATIO_LIMIT).exp();
     NDArray surrogate = ratio.mul(a);
     NDArray clipped = ratio.clip(1 - config.epsLow(), 1 + config.epsHigh()).mul(a);
-    NDArray loss = aggregate(NDArrays.minimum(surrogate, clipped).neg(), mask);
+    NDArray loss = aggregate(NDArrays.minimum(surrogate, clipped).neg(), mask, n);
 
     double kl = 0;
     if (config.klCoef() > 0) {
@@ -72,7 +98,8 @@ public final class GrpoLoss {
       }
       NDArray delta = refLogp.stopGradient().sub(logp).clip(-LOG_RATIO_LIMIT, LOG_RATIO_LIMIT);
       NDArray k3 = delta.exp().sub(delta).sub(1f).clip(-K3_LIMIT, K3_LIMIT);
-      loss = loss.add(aggregate(k3, mask).mul(JavaArrays.scalar(k3.getManager(), config.klCoef())));
+      loss =
+          loss.add(aggregate(k3, mask, n).mul(JavaArrays.scalar(k3.getManager(), config.klCoef())));
       kl = maskedMean(k3, mask);
     }
     if (config.entropyCoef() > 0) {
@@ -81,7 +108,7 @@ public final class GrpoLoss {
       }
       loss =
           loss.sub(
-              aggregate(entropy, mask)
+              aggregate(entropy, mask, n)
                   .mul(JavaArrays.scalar(entropy.getManager(), config.entropyCoef())));
     }
     NDArray r = ratio.stopGradient();
@@ -98,13 +125,13 @@ public final class GrpoLoss {
     return new Result(loss, maskedMean(low, mask), maskedMean(high, mask), maskedMean(r, mask), kl);
   }
 
-  private NDArray aggregate(NDArray perToken, NDArray mask) {
+  private NDArray aggregate(NDArray perToken, NDArray mask, Normaliser n) {
     NDArray masked = perToken.mul(mask);
     if (config.aggregation() == LossConfig.Aggregation.TOKEN) {
-      return masked.sum().div(mask.sum().maximum(1f));
+      return masked.sum().div((float) Math.max(1.0, n.tokens()));
     }
     NDArray lengths = mask.sum(new int[] {1}).maximum(1f);
-    return masked.sum(new int[] {1}).div(lengths).mean();
+    return masked.sum(new int[] {1}).div(lengths).sum().div((float) Math.max(1, n.sequences()));
   }
 
   private static double maskedMean(NDArray x, NDArray mask) {

@@ -1,21 +1,22 @@
 package io.prorl.engine.rl;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import io.prorl.engine.JavaArrays;
 import io.prorl.engine.model.Qwen2Model;
 import io.prorl.engine.optim.AdamW;
 import io.prorl.engine.optim.GradientClipping;
 import io.prorl.engine.optim.Gradients;
+import io.prorl.engine.parallel.DataParallel;
+import io.prorl.engine.parallel.Lanes;
 import io.prorl.engine.sampling.FinishReason;
 import io.prorl.engine.sampling.Generation;
 import io.prorl.engine.scoring.SequenceScorer;
 import io.prorl.tasks.Reward;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,9 @@ import java.util.Map;
  * ratio is 1, for the later ones the clipping is active.
  */
 public final class GrpoStep {
+  /** Below this a lane's share of a mini-batch costs more in start-up than it saves. */
+  private static final int MIN_SEQUENCES_PER_LANE = 4;
+
   private final Qwen2Model policy;
   private final Qwen2Model reference;
   private final TrainerConfig config;
@@ -127,59 +131,55 @@ public final class GrpoStep {
     long tokens;
   }
 
+  /** One lane's share of a mini-batch update: its loss and token-weighted sums of the metrics. */
+  private record LaneStats(
+      float loss,
+      double tokens,
+      double entropySum,
+      double klSum,
+      double clipLowSum,
+      double clipHighSum,
+      double ratioSum) {}
+
+  /**
+   * One mini-batch update; the policy's scoring with gradient and its backward are split across
+   * {@link Lanes}, each lane's loss normalised by the whole mini-batch ({@link
+   * GrpoLoss.Normaliser}).
+   */
   private void update(List<Sample> batch, float[][] refLogp, double lr, Update totals) {
     if (batch.stream().noneMatch(Sample::counted)) {
       return;
     }
     double temperature =
         config.sampling().temperature() == 0 ? 1.0 : config.sampling().temperature();
-    try (NDManager m = policy.manager().newSubManager();
-        NDScope scope = new NDScope()) {
+    double countedTokens = 0;
+    for (Sample s : batch) {
+      countedTokens += s.counted() ? s.response().tokens().length : 0;
+    }
+    GrpoLoss.Normaliser whole = new GrpoLoss.Normaliser(countedTokens, batch.size());
+    try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
-      int b = batch.size();
-      int r = batch.stream().mapToInt(s -> s.response().tokens().length).max().orElse(1);
-      r = Math.max(r, 1);
-      float[] old = new float[b * r];
-      float[] ref = refLogp == null ? null : new float[b * r];
-      float[] counted = new float[b * r];
-      float[] advantages = new float[b];
-      for (int i = 0; i < b; i++) {
-        Sample s = batch.get(i);
-        advantages[i] = (float) s.advantage();
-        float[] lp = s.response().logprobs();
-        for (int t = 0; t < lp.length; t++) {
-          old[i * r + t] = lp[t];
-          counted[i * r + t] = s.counted() ? 1f : 0f;
-          if (ref != null) {
-            ref[i * r + t] = refLogp[i][t];
-          }
-        }
-      }
-      GrpoLoss.Result result;
-      NDArray entropyMean;
-      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+      Gradients.zero(policy.parameters().values());
+      List<LaneStats> lanes =
+          DataParallel.backward(
+              policy,
+              batch.size(),
+              Lanes.configured(),
+              MIN_SEQUENCES_PER_LANE,
+              (m, from, to) ->
+                  laneLoss(
+                      m,
+                      batch.subList(from, to),
+                      refLogp == null ? null : Arrays.copyOfRange(refLogp, from, to),
+                      temperature,
+                      whole));
+      LaneStats sum = sum(lanes);
+      if (!Float.isFinite(sum.loss())) {
         Gradients.zero(policy.parameters().values());
-        SequenceScorer.Scored scored =
-            new SequenceScorer(policy).score(m, prompts(batch), responses(batch), temperature);
-        NDArray mask = scored.mask().mul(JavaArrays.tensor(m, counted, new Shape(b, r)));
-        result =
-            new GrpoLoss(config.loss())
-                .compute(
-                    scored.logprobs(),
-                    JavaArrays.tensor(m, old, new Shape(b, r)),
-                    ref == null ? null : JavaArrays.tensor(m, ref, new Shape(b, r)),
-                    JavaArrays.tensor(m, advantages),
-                    mask,
-                    scored.entropy());
-        float loss = result.loss().getFloat();
-        if (!Float.isFinite(loss)) {
-          skip(totals, "loss is " + loss);
-          return;
-        }
-        gc.backward(result.loss());
-        entropyMean = scored.entropy().stopGradient().mul(mask).sum().div(mask.sum().maximum(1f));
-        totals.lossSum += loss;
+        skip(totals, "loss is " + sum.loss());
+        return;
       }
+      totals.lossSum += sum.loss();
       Map<String, NDArray> grads = new HashMap<>();
       policy.parameters().forEach((name, p) -> grads.put(name, p.getGradient()));
       double norm = GradientClipping.clipGlobalNorm(grads.values(), config.maxGradNorm());
@@ -190,16 +190,89 @@ public final class GrpoStep {
       }
       totals.gradNorm = norm;
       optimizer.update(policy.parameters(), grads, lr);
-      totals.entropySum += entropyMean.getFloat();
-      totals.klSum += result.kl();
-      totals.clipLowSum += result.clipFractionLow();
-      totals.clipHighSum += result.clipFractionHigh();
-      totals.ratioSum += result.ratioMean();
+      double tokens = Math.max(1.0, sum.tokens());
+      totals.entropySum += sum.entropySum() / tokens;
+      totals.klSum += sum.klSum() / tokens;
+      totals.clipLowSum += sum.clipLowSum() / tokens;
+      totals.clipHighSum += sum.clipHighSum() / tokens;
+      totals.ratioSum += sum.ratioSum() / tokens;
       totals.updates++;
       for (Sample s : batch) {
         totals.tokens += s.response().tokens().length;
       }
     }
+  }
+
+  /** The loss of {@code share} (normalised by the whole mini-batch) and its metric sums. */
+  private DataParallel.Part<LaneStats> laneLoss(
+      NDManager m,
+      List<Sample> share,
+      float[][] refLogp,
+      double temperature,
+      GrpoLoss.Normaliser whole) {
+    int b = share.size();
+    int r = Math.max(1, share.stream().mapToInt(s -> s.response().tokens().length).max().orElse(1));
+    float[] old = new float[b * r];
+    float[] ref = refLogp == null ? null : new float[b * r];
+    float[] counted = new float[b * r];
+    float[] advantages = new float[b];
+    for (int i = 0; i < b; i++) {
+      Sample s = share.get(i);
+      advantages[i] = (float) s.advantage();
+      float[] lp = s.response().logprobs();
+      for (int t = 0; t < lp.length; t++) {
+        old[i * r + t] = lp[t];
+        counted[i * r + t] = s.counted() ? 1f : 0f;
+        if (ref != null) {
+          ref[i * r + t] = refLogp[i][t];
+        }
+      }
+    }
+    SequenceScorer.Scored scored =
+        new SequenceScorer(policy).score(m, prompts(share), responses(share), temperature);
+    NDArray mask = scored.mask().mul(JavaArrays.tensor(m, counted, new Shape(b, r)));
+    GrpoLoss.Result result =
+        new GrpoLoss(config.loss())
+            .compute(
+                scored.logprobs(),
+                JavaArrays.tensor(m, old, new Shape(b, r)),
+                ref == null ? null : JavaArrays.tensor(m, ref, new Shape(b, r)),
+                JavaArrays.tensor(m, advantages),
+                mask,
+                scored.entropy(),
+                whole);
+    double tokens = mask.sum().getFloat();
+    double entropySum = scored.entropy().stopGradient().mul(mask).sum().getFloat();
+    return new DataParallel.Part<>(
+        result.loss(),
+        new LaneStats(
+            result.loss().getFloat(),
+            tokens,
+            entropySum,
+            result.kl() * tokens,
+            result.clipFractionLow() * tokens,
+            result.clipFractionHigh() * tokens,
+            result.ratioMean() * tokens));
+  }
+
+  private static LaneStats sum(List<LaneStats> lanes) {
+    float loss = 0;
+    double tokens = 0;
+    double entropy = 0;
+    double kl = 0;
+    double low = 0;
+    double high = 0;
+    double ratio = 0;
+    for (LaneStats l : lanes) {
+      loss += l.loss();
+      tokens += l.tokens();
+      entropy += l.entropySum();
+      kl += l.klSum();
+      low += l.clipLowSum();
+      high += l.clipHighSum();
+      ratio += l.ratioSum();
+    }
+    return new LaneStats(loss, tokens, entropy, kl, low, high, ratio);
   }
 
   /**

@@ -1,11 +1,9 @@
 package io.prorl.engine.rl;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import io.prorl.engine.DjlEngine;
 import io.prorl.engine.JavaArrays;
 import io.prorl.engine.model.AttentionInputs;
@@ -14,6 +12,8 @@ import io.prorl.engine.optim.AdamW;
 import io.prorl.engine.optim.GradientClipping;
 import io.prorl.engine.optim.Gradients;
 import io.prorl.engine.optim.LanguageModelLoss;
+import io.prorl.engine.parallel.DataParallel;
+import io.prorl.engine.parallel.Lanes;
 import io.prorl.engine.tokenizer.ChatTemplate;
 import io.prorl.engine.tokenizer.Tokenizer;
 import io.prorl.tasks.Problem;
@@ -44,6 +44,8 @@ import java.util.function.IntConsumer;
  * finalLrFraction * learningRate} at the last step.
  */
 public final class WarmStart {
+  /** Below this a lane's share of a batch costs more in start-up than it saves. */
+  private static final int MIN_EXAMPLES_PER_LANE = 4;
 
   /**
    * @param steps optimizer steps
@@ -186,7 +188,7 @@ public final class WarmStart {
         for (int i = 0; i < config.batchSize(); i++) {
           batch.add(examples.get(rng.nextInt(examples.size())));
         }
-        float loss = step(model, m, adam, batch, config.learningRateAt(step));
+        float loss = step(model, adam, batch, config.learningRateAt(step));
         if (step >= config.steps() * 9 / 10) {
           tail += loss;
           tailCount++;
@@ -240,41 +242,38 @@ public final class WarmStart {
     return close < 0 ? solution.length() : Math.max(0, close - 1);
   }
 
-  private static float step(
-      Qwen2Model model, NDManager m, AdamW adam, List<Example> batch, double lr) {
-    int b = batch.size();
-    int t = batch.stream().mapToInt(e -> e.tokens().length).max().orElseThrow() - 1;
-    int[][] inputs = new int[b][t];
-    boolean[][] valid = new boolean[b][t];
-    long[] targets = new long[b * t];
-    float[] weight = new float[b * t];
-    for (int i = 0; i < b; i++) {
-      Example e = batch.get(i);
-      for (int j = 0; j + 1 < e.tokens().length; j++) {
-        inputs[i][j] = e.tokens()[j];
-        valid[i][j] = true;
-        targets[i * t + j] = e.tokens()[j + 1];
-        weight[i * t + j] = e.weights()[j];
+  /**
+   * One AdamW step on the weighted next-token loss of {@code batch}, its forward and backward split
+   * across {@link Lanes}:
+   *
+   * <pre>
+   *   L = - sum_i sum_t w_it * log p(x_i,t+1 | x_i,<=t) / sum_i sum_t w_it
+   * </pre>
+   */
+  private static float step(Qwen2Model model, AdamW adam, List<Example> batch, double lr) {
+    double totalWeight = 0;
+    for (Example e : batch) {
+      for (float w : e.weights()) {
+        totalWeight += w;
       }
     }
+    float denominator = (float) Math.max(1.0, totalWeight);
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
-      float value;
-      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-        Gradients.zero(model.parameters().values());
-        NDArray logits =
-            model.forward(
-                AttentionInputs.ids(m, inputs, 0, t),
-                AttentionInputs.positions(m, valid, 0, t),
-                AttentionInputs.bias(m, valid, 0, t),
-                null);
-        NDArray loss =
-            LanguageModelLoss.crossEntropy(
-                logits,
-                JavaArrays.tensor(m, targets, new Shape(b, t, 1)),
-                JavaArrays.tensor(m, weight, new Shape(b, t)));
-        value = loss.getFloat();
-        gc.backward(loss);
+      Gradients.zero(model.parameters().values());
+      List<Float> parts =
+          DataParallel.backward(
+              model,
+              batch.size(),
+              Lanes.configured(),
+              MIN_EXAMPLES_PER_LANE,
+              (m, from, to) -> {
+                NDArray loss = lossOf(model, m, batch.subList(from, to)).div(denominator);
+                return new DataParallel.Part<>(loss, loss.getFloat());
+              });
+      float value = 0;
+      for (float part : parts) {
+        value += part;
       }
       Map<String, NDArray> grads = new HashMap<>();
       model.parameters().forEach((name, p) -> grads.put(name, p.getGradient()));
@@ -290,5 +289,34 @@ public final class WarmStart {
       adam.update(model.parameters(), grads, lr);
       return value;
     }
+  }
+
+  /** - sum of the weighted log-likelihoods of {@code examples}, padded to their longest. */
+  private static NDArray lossOf(Qwen2Model model, NDManager m, List<Example> examples) {
+    int b = examples.size();
+    int t = examples.stream().mapToInt(e -> e.tokens().length).max().orElseThrow() - 1;
+    int[][] inputs = new int[b][t];
+    boolean[][] valid = new boolean[b][t];
+    long[] targets = new long[b * t];
+    float[] weight = new float[b * t];
+    for (int i = 0; i < b; i++) {
+      Example e = examples.get(i);
+      for (int j = 0; j + 1 < e.tokens().length; j++) {
+        inputs[i][j] = e.tokens()[j];
+        valid[i][j] = true;
+        targets[i * t + j] = e.tokens()[j + 1];
+        weight[i * t + j] = e.weights()[j];
+      }
+    }
+    NDArray logits =
+        model.forward(
+            AttentionInputs.ids(m, inputs, 0, t),
+            AttentionInputs.positions(m, valid, 0, t),
+            AttentionInputs.bias(m, valid, 0, t),
+            null);
+    return LanguageModelLoss.weightedSum(
+        logits,
+        JavaArrays.tensor(m, targets, new Shape(b, t, 1)),
+        JavaArrays.tensor(m, weight, new Shape(b, t)));
   }
 }

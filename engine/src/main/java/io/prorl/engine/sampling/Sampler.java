@@ -8,6 +8,7 @@ import io.prorl.engine.DjlEngine;
 import io.prorl.engine.model.AttentionInputs;
 import io.prorl.engine.model.KvCache;
 import io.prorl.engine.model.Qwen2Model;
+import io.prorl.engine.parallel.Lanes;
 import io.prorl.engine.tokenizer.Tokenizer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,23 +22,43 @@ import java.util.SplittableRandom;
  * derived from the seed, so the same seed gives the same samples.
  */
 public final class Sampler {
+  /** Below this a lane's share costs more in start-up than it saves. */
+  static final int MIN_SEQUENCES_PER_LANE = 4;
+
   private final Qwen2Model model;
   private final Tokenizer tokenizer;
   private final int[] eosTokenIds;
+  private final int lanes;
 
   /**
    * @param tokenizer decodes the texts and detects stop strings; may be null when neither is needed
    */
   public Sampler(Qwen2Model model, Tokenizer tokenizer) {
+    this(model, tokenizer, Lanes.configured());
+  }
+
+  /**
+   * @param lanes threads the batch is split across (see {@link Lanes}); each sequence's random
+   *     stream depends on its index in the whole batch, not on its lane
+   */
+  public Sampler(Qwen2Model model, Tokenizer tokenizer, int lanes) {
+    if (lanes < 1) {
+      throw new IllegalArgumentException("lanes must be at least 1, got " + lanes);
+    }
     this.model = model;
     this.tokenizer = tokenizer;
     this.eosTokenIds = model.config().eosTokenIds().stream().mapToInt(Integer::intValue).toArray();
+    this.lanes = lanes;
   }
 
-  /** Generates one response per prompt with the KV cache. */
+  /** Generates one response per prompt with the KV cache, the batch split across the lanes. */
   public List<Generation> generate(List<int[]> prompts, SamplingParams params) {
     DjlEngine.gradientsOffOnThisThread();
-    return run(prompts, params, true);
+    return Lanes.map(
+        prompts.size(),
+        lanes,
+        MIN_SEQUENCES_PER_LANE,
+        (from, to) -> run(prompts.subList(from, to), from, params, true));
   }
 
   /**
@@ -45,10 +66,15 @@ public final class Sampler {
    * the cache is checked against, and the baseline of the decode benchmark.
    */
   public List<Generation> generateWithoutCache(List<int[]> prompts, SamplingParams params) {
-    return run(prompts, params, false);
+    return run(prompts, 0, params, false);
   }
 
-  private List<Generation> run(List<int[]> prompts, SamplingParams params, boolean useCache) {
+  /**
+   * @param first the index of {@code prompts.get(0)} in the whole batch: it seeds the random
+   *     streams
+   */
+  private List<Generation> run(
+      List<int[]> prompts, int first, SamplingParams params, boolean useCache) {
     if (!params.stop().isEmpty() && tokenizer == null) {
       throw new IllegalArgumentException("stop strings need a tokenizer");
     }
@@ -82,7 +108,7 @@ public final class Sampler {
     }
     SplittableRandom[] rngs = new SplittableRandom[batch];
     for (int b = 0; b < batch; b++) {
-      rngs[b] = new SplittableRandom(params.seed() * 0x9E3779B97F4A7C15L + b);
+      rngs[b] = new SplittableRandom(params.seed() * 0x9E3779B97F4A7C15L + first + b);
     }
     TokenChooser chooser = new TokenChooser(params);
     StopDetector stops = new StopDetector(params.stop(), tokenizer);

@@ -6,9 +6,11 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.prorl.engine.DjlEngine;
 import io.prorl.engine.JavaArrays;
 import io.prorl.engine.model.AttentionInputs;
 import io.prorl.engine.model.Qwen2Model;
+import io.prorl.engine.parallel.Lanes;
 import java.util.Arrays;
 import java.util.List;
 
@@ -26,15 +28,31 @@ import java.util.List;
  * Called inside a {@code GradientCollector} the results carry gradients; outside, they do not.
  */
 public final class SequenceScorer {
+  /** Below this a lane's share costs more in start-up than it saves. */
+  private static final int MIN_SEQUENCES_PER_LANE = 4;
+
   private final Qwen2Model model;
+  private final int lanes;
 
   public SequenceScorer(Qwen2Model model) {
+    this(model, Lanes.configured());
+  }
+
+  /**
+   * @param lanes threads {@link #logprobs} splits its batch across
+   */
+  public SequenceScorer(Qwen2Model model, int lanes) {
+    if (lanes < 1) {
+      throw new IllegalArgumentException("lanes must be at least 1, got " + lanes);
+    }
     this.model = model;
+    this.lanes = lanes;
   }
 
   /**
    * @param logprobs [B, R] log-probability of each response token (0 on padding)
-   * @param entropy [B, R] entropy of each predicting distribution (0 on padding)
+   * @param entropy [B, R] entropy of each predicting distribution (0 on padding); null where not
+   *     asked for
    * @param mask [B, R] 1 for real response tokens, 0 for padding
    */
   public record Scored(NDArray logprobs, NDArray entropy, NDArray mask) {}
@@ -45,6 +63,18 @@ public final class SequenceScorer {
    */
   public Scored score(
       NDManager manager, List<int[]> prompts, List<int[]> responses, double temperature) {
+    return score(manager, prompts, responses, temperature, true);
+  }
+
+  /**
+   * @param withEntropy false leaves {@link Scored#entropy()} null and skips its [B, R, V] pass
+   */
+  private Scored score(
+      NDManager manager,
+      List<int[]> prompts,
+      List<int[]> responses,
+      double temperature,
+      boolean withEntropy) {
     if (prompts.size() != responses.size() || prompts.isEmpty()) {
       throw new IllegalArgumentException(
           "need one response per prompt, got " + prompts.size() + " and " + responses.size());
@@ -88,17 +118,38 @@ public final class SequenceScorer {
     NDArray mask = JavaArrays.tensor(manager, maskValues, new Shape(batch, r));
     NDArray target = JavaArrays.tensor(manager, targets, new Shape(batch, r, 1));
     NDArray logprobs = logSoftmax.gather(target, 2).squeeze(2).mul(mask);
-    NDArray entropy = logSoftmax.exp().mul(logSoftmax).sum(new int[] {-1}).neg().mul(mask);
+    NDArray entropy =
+        withEntropy ? logSoftmax.exp().mul(logSoftmax).sum(new int[] {-1}).neg().mul(mask) : null;
     return new Scored(logprobs, entropy, mask);
   }
 
-  /** Log-probabilities without gradient, as Java arrays (one per response, its own length). */
+  /**
+   * Log-probabilities without gradient and without the entropy (the KL term needs neither), as Java
+   * arrays (one per response, its own length); the batch is split across {@link Lanes}.
+   */
   public float[][] logprobs(List<int[]> prompts, List<int[]> responses, double temperature) {
+    if (prompts.size() != responses.size()) {
+      throw new IllegalArgumentException(
+          "need one response per prompt, got " + prompts.size() + " and " + responses.size());
+    }
+    DjlEngine.gradientsOffOnThisThread();
+    return Lanes.map(
+            prompts.size(),
+            lanes,
+            MIN_SEQUENCES_PER_LANE,
+            (from, to) ->
+                Arrays.asList(
+                    logprobsOf(
+                        prompts.subList(from, to), responses.subList(from, to), temperature)))
+        .toArray(float[][]::new);
+  }
+
+  private float[][] logprobsOf(List<int[]> prompts, List<int[]> responses, double temperature) {
     // the scope frees every intermediate, also those that ops attach to the model's own manager
     try (NDManager m = model.manager().newSubManager();
         NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
-      Scored s = score(m, prompts, responses, temperature);
+      Scored s = score(m, prompts, responses, temperature, false);
       float[] flat = s.logprobs().toType(DataType.FLOAT32, false).toFloatArray();
       int r = (int) s.logprobs().getShape().get(1);
       float[][] out = new float[responses.size()][];

@@ -81,7 +81,11 @@ public final class BaseProbe {
       try {
         return Integer.parseInt(v);
       } catch (NumberFormatException notInt) {
-        return Double.parseDouble(v);
+        try {
+          return Double.parseDouble(v);
+        } catch (NumberFormatException notNumber) {
+          return v; // a word, e.g. scoring=reasoning_gym
+        }
       }
     }
 

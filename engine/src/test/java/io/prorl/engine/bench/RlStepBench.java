@@ -12,6 +12,7 @@ import io.prorl.engine.defaults.EmbeddedDefault;
 import io.prorl.engine.model.ModelConfig;
 import io.prorl.engine.model.Qwen2Model;
 import io.prorl.engine.optim.AdamW;
+import io.prorl.engine.parallel.Lanes;
 import io.prorl.engine.rl.GrpoStep;
 import io.prorl.engine.rl.LossConfig;
 import io.prorl.engine.rl.ProblemStream;
@@ -19,6 +20,7 @@ import io.prorl.engine.rl.RolloutGenerator;
 import io.prorl.engine.rl.StepMetrics;
 import io.prorl.engine.rl.TrainerConfig;
 import io.prorl.engine.rl.TrainingListener;
+import io.prorl.engine.rl.WarmStart;
 import io.prorl.engine.sampling.SamplingParams;
 import io.prorl.engine.tokenizer.ChatTemplate;
 import io.prorl.engine.tokenizer.Tokenizer;
@@ -36,7 +38,8 @@ import java.util.Map;
  * with gradient, backward, AdamW) and checkpoint, for the embedded tiny policy and a ~32M model. A
  * step: 8 prompts x 8 responses of at most 32 tokens, 2 mini-batch updates, beta 1e-3 (so the
  * reference pass runs); the reward is the share of digits, which a random policy earns a little of,
- * so every step trains. Medians of 3 steps after 1 warm-up step.
+ * so every step trains. Medians of 3 steps after 1 warm-up step, with one lane and with two (see
+ * {@link Lanes}).
  *
  * <p>Run: {@code ./prorl bench-rl}.
  */
@@ -51,16 +54,6 @@ public final class RlStepBench {
     ModelConfig mid =
         new ModelConfig(
             8192, 512, 8, 8, 2, 1536, 10000.0, 1e-6, false, 4096, -1, tiny.eosTokenIds());
-    System.out.printf(
-        "%-6s %8s %10s %12s %10s %12s %10s %12s%n",
-        "model",
-        "params",
-        "sample s",
-        "reference s",
-        "update s",
-        "checkpoint s",
-        "step s",
-        "ckpt MB");
     // the issue's ~50M shape: d 640, 8 layers, 10 heads sharing 2 kv heads, SwiGLU 2048, untied
     ModelConfig large =
         new ModelConfig(
@@ -77,13 +70,67 @@ public final class RlStepBench {
           });
     }
     try (Tokenizer tokenizer = Tokenizer.load(dir.resolve("tokenizer.json"))) {
+      warmStart(tokenizer);
+      System.out.printf(
+          "%-6s %6s %8s %10s %12s %10s %12s %10s %12s%n",
+          "model",
+          "lanes",
+          "params",
+          "sample s",
+          "reference s",
+          "update s",
+          "checkpoint s",
+          "step s",
+          "ckpt MB");
       for (ModelConfig config : configs) {
-        bench(config, tokenizer, dir);
+        // side by side: the same step with one lane (sampling, reference, update), then with two
+        for (int lanes : new int[] {1, 2}) {
+          System.setProperty(Lanes.PROPERTY, Integer.toString(lanes));
+          bench(config, tokenizer, dir, lanes);
+        }
       }
     }
   }
 
-  private static void bench(ModelConfig config, Tokenizer tokenizer, Path dir) throws Exception {
+  /**
+   * Seconds per warm-start step of the embedded tiny policy on the quickstart's three families'
+   * worked solutions (batch 32), one lane then two: median of 5 steps after 2.
+   */
+  private static void warmStart(Tokenizer tokenizer) {
+    TaskFamilies families = TaskFamilies.builtIn();
+    List<Problem> mix = new ArrayList<>();
+    mix.addAll(
+        families.generate(
+            "graph_color", Map.of("vertices", 5, "edgeProbability", 0.4, "colors", 3), 1, 200));
+    mix.addAll(
+        families.generate(
+            "arithmetic", Map.of("terms", 2, "maxOperand", 20, "division", false), 1, 200));
+    mix.addAll(families.generate("stem_mcq", Map.of(), 1, 200));
+    System.out.printf("%-22s %6s %14s%n", "warm start (tiny)", "lanes", "s per step");
+    for (int lanes : new int[] {1, 2}) {
+      System.setProperty(Lanes.PROPERTY, Integer.toString(lanes));
+      double[] t = new double[7];
+      long[] last = {System.nanoTime()};
+      try (Qwen2Model model = Qwen2Model.initialize(EmbeddedDefault.config(), 1, Device.cpu())) {
+        WarmStart.run(
+            model,
+            tokenizer,
+            mix,
+            WarmStart.Config.DEFAULTS.withSteps(t.length),
+            step -> {
+              long now = System.nanoTime();
+              t[step - 1] = (now - last[0]) / 1e9;
+              last[0] = now;
+            });
+      }
+      System.out.printf(
+          "%-22s %6d %14.2f%n", "batch 32", lanes, median(Arrays.copyOfRange(t, 2, t.length)));
+    }
+    System.out.println();
+  }
+
+  private static void bench(ModelConfig config, Tokenizer tokenizer, Path dir, int lanes)
+      throws Exception {
     DigitFamily digits = new DigitFamily();
     List<Problem> train = new ArrayList<>();
     for (int i = 0; i < 32; i++) {
@@ -116,7 +163,7 @@ public final class RlStepBench {
       ProblemStream prompts = new ProblemStream(train, 1);
       Checkpointer checkpointer =
           new Checkpointer(
-              new FileCheckpointStore(dir.resolve("ckpt")),
+              new FileCheckpointStore(dir.resolve("ckpt-" + lanes)),
               dir.resolve("tokenizer.json"),
               null,
               null,
@@ -140,12 +187,13 @@ public final class RlStepBench {
         t[4][i] = s.wallSeconds() + t[3][i];
       }
       long bytes;
-      try (var files = Files.walk(dir.resolve("ckpt/bench/phase-0001/step-000004"))) {
+      try (var files = Files.walk(dir.resolve("ckpt-" + lanes + "/bench/phase-0001/step-000004"))) {
         bytes = files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
       }
       System.out.printf(
-          "%-6s %7.1fM %10.2f %12.2f %10.2f %12.2f %10.2f %12.1f%n",
+          "%-6s %6d %7.1fM %10.2f %12.2f %10.2f %12.2f %10.2f %12.1f%n",
           config.hiddenSize() == 640 ? "~50M" : config.hiddenSize() == 512 ? "~32M" : "tiny",
+          lanes,
           config.parameterCount() / 1e6,
           median(t[0]),
           median(t[1]),

@@ -53,6 +53,38 @@ class GrpoLossTest {
   }
 
   @Test
+  void sharesNormalisedByTheWholeBatchSumToItsLoss() {
+    // data-parallel lanes: sequence 0 in one lane, sequence 1 in the other
+    for (LossConfig.Aggregation agg : LossConfig.Aggregation.values()) {
+      try (NDManager m = NDManager.newBaseManager()) {
+        NDArray old = m.create(new float[] {-1f, -2f, -0.5f, -1f, -2f, -0.5f}, new Shape(2, 3));
+        NDArray logp = old.add(logRatios(m));
+        NDArray ref = old.sub(0.3f);
+        NDArray a = m.create(new float[] {1f, -1f});
+        GrpoLoss loss = new GrpoLoss(config(agg, 0.1));
+        float whole = loss.compute(logp, old, ref, a, mask(m), null).loss().getFloat();
+        GrpoLoss.Normaliser n = new GrpoLoss.Normaliser(5, 2);
+        float sum = 0;
+        for (int row = 0; row < 2; row++) {
+          String rows = row + ":" + (row + 1);
+          sum +=
+              loss.compute(
+                      logp.get(rows),
+                      old.get(rows),
+                      ref.get(rows),
+                      a.get(rows),
+                      mask(m).get(rows),
+                      null,
+                      n)
+                  .loss()
+                  .getFloat();
+        }
+        assertThat(sum).as(agg.name()).isCloseTo(whole, offset(1e-6f));
+      }
+    }
+  }
+
+  @Test
   void sequenceLevelAveragesEachResponseFirst() {
     try (NDManager m = NDManager.newBaseManager()) {
       NDArray old = m.zeros(new Shape(2, 3));

@@ -48,6 +48,30 @@ class SamplerTest {
   }
 
   @Test
+  void eachSequenceSamplesTheSameWhateverTheLaneCount() {
+    // a sequence's random stream is seeded by its index in the whole batch, not in its lane
+    List<int[]> prompts = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      prompts.add(new int[] {1 + i % 3, 2, 3});
+    }
+    try (Qwen2Model model = TestModels.tiny(5)) {
+      List<Generation> one = new Sampler(model, null, 1).generate(prompts, sampled(11));
+      List<Generation> three = new Sampler(model, null, 3).generate(prompts, sampled(11));
+      assertThat(three).hasSize(prompts.size());
+      for (int b = 0; b < prompts.size(); b++) {
+        assertThat(three.get(b).tokens()).as("sequence %d", b).containsExactly(one.get(b).tokens());
+        float[] x = one.get(b).logprobs();
+        float[] y = three.get(b).logprobs();
+        for (int i = 0; i < x.length; i++) {
+          assertThat(y[i]).isCloseTo(x[i], org.assertj.core.data.Offset.offset(1e-5f));
+        }
+      }
+      // the lanes really drew different streams for different sequences of the same prompt
+      assertThat(three.get(0).tokens()).isNotEqualTo(three.get(9).tokens());
+    }
+  }
+
+  @Test
   void cachedAndUncachedDecodingAgree() {
     try (Qwen2Model model = TestModels.tiny(6)) {
       Sampler sampler = new Sampler(model, null);

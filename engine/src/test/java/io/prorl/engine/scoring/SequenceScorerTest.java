@@ -40,6 +40,27 @@ class SequenceScorerTest {
   }
 
   @Test
+  void splittingTheBatchAcrossLanesChangesNoLogprob() {
+    List<int[]> prompts = new java.util.ArrayList<>();
+    List<int[]> responses = new java.util.ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      prompts.add(i % 2 == 0 ? PROMPTS.get(0) : PROMPTS.get(1));
+      responses.add(i % 3 == 0 ? RESPONSES.get(0) : RESPONSES.get(1));
+    }
+    try (Qwen2Model model = TestModels.tiny(3)) {
+      float[][] one = new SequenceScorer(model, 1).logprobs(prompts, responses, 1.0);
+      float[][] two = new SequenceScorer(model, 2).logprobs(prompts, responses, 1.0);
+      assertThat(two).hasNumberOfRows(10);
+      for (int b = 0; b < 10; b++) {
+        assertThat(two[b]).hasSize(responses.get(b).length);
+        for (int i = 0; i < one[b].length; i++) {
+          assertThat(two[b][i]).isCloseTo(one[b][i], offset(1e-5f));
+        }
+      }
+    }
+  }
+
+  @Test
   void gradientOfTheLogprobsMatchesFiniteDifferences() {
     try (Qwen2Model model = TestModels.tiny(4)) {
       SequenceScorer scorer = new SequenceScorer(model);
