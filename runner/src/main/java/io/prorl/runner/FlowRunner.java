@@ -5,6 +5,7 @@ import io.kestra.core.models.executions.TaskRun;
 import io.kestra.core.models.flows.Flow;
 import io.kestra.core.models.flows.FlowWithSource;
 import io.kestra.core.models.validations.ModelValidator;
+import io.kestra.core.repositories.ExecutionRepositoryInterface;
 import io.kestra.core.repositories.LocalFlowRepositoryLoader;
 import io.kestra.core.runners.FlowInputOutput;
 import io.kestra.core.runners.TestRunner;
@@ -13,6 +14,7 @@ import io.kestra.core.serializers.YamlParser;
 import io.kestra.core.services.TaskOutputService;
 import io.kestra.core.storages.StorageInterface;
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.data.model.Pageable;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import java.io.IOException;
@@ -125,6 +127,20 @@ public final class FlowRunner implements AutoCloseable {
       out.put(key, o == null ? Map.of() : o);
     }
     return out;
+  }
+
+  /**
+   * The executions of a loaded flow so far, whoever started them (a run call, a trigger fired by
+   * the scheduler), as the repository holds them now.
+   */
+  public List<Execution> executions(FlowWithSource flow) {
+    return context
+        .getBean(ExecutionRepositoryInterface.class)
+        .findByFlowId(
+            flow.getTenantId(),
+            flow.getNamespace(),
+            flow.getId(),
+            Pageable.from(1, 100) /* Kestra counts pages from 1 */);
   }
 
   /** Opens a {@code kestra://} file of an execution. */

@@ -26,7 +26,7 @@ import lombok.experimental.SuperBuilder;
 @Getter
 @NoArgsConstructor
 @Schema(
-    title = "The newest finished phase of a run: its end checkpoint.",
+    title = "The newest finished phase of a run: its end checkpoint (or the run's base).",
     description =
         "Reads only complete checkpoints (with MANIFEST.json). Use it after a loop of TrainPhase"
             + " tasks, or to continue a run from where it stopped.")
@@ -60,6 +60,14 @@ public class LatestCheckpoint extends S3ConnectedTask
   @NotNull
   private Property<String> runId;
 
+  @Schema(
+      title = "Return the run's base (phase 0) when no phase has finished yet, instead of failing.",
+      description =
+          "For flows that continue a run from wherever it stands, the first time included (the"
+              + " base then comes from a WarmStart task with the same runId).")
+  @Builder.Default
+  private Property<Boolean> orBase = Property.ofValue(false);
+
   @Override
   public Output run(RunContext runContext) throws Exception {
     try (CheckpointStore store =
@@ -73,17 +81,36 @@ public class LatestCheckpoint extends S3ConnectedTask
     RunProgress progress =
         new RunProgress(new Checkpointer(store, null, null, null, Map.of()), run);
     Optional<CheckpointId> end = progress.latestPhaseEnd();
+    boolean orBaseValue = Rendered.required(runContext, orBase, Boolean.class, "orBase");
+    if (end.isEmpty() && orBaseValue) {
+      end = progress.base();
+    }
     if (end.isEmpty()) {
       throw new IllegalStateException(
-          "run " + run + " has no finished phase under " + store.uri(""));
+          "run "
+              + run
+              + " has no finished phase"
+              + (orBaseValue ? " and no base" : "")
+              + " under "
+              + store.uri(""));
     }
     String uri = store.uri(end.get().prefix()).toString();
-    runContext.logger().info("run {}: phase {} ended at {}", run, end.get().phase(), uri);
+    int next = progress.phaseToRun();
+    int steps = progress.stepsBefore(next);
+    runContext
+        .logger()
+        .info(
+            "run {}: newest {} at {} ({} RL steps done)",
+            run,
+            end.get().phase() == 0 ? "checkpoint is the base" : "phase end is " + end.get().phase(),
+            uri,
+            steps);
     return Output.builder()
         .checkpoint(uri)
         .phase(end.get().phase())
         .step(end.get().step())
-        .nextPhase(progress.phaseToRun())
+        .nextPhase(next)
+        .runSteps(steps)
         .build();
   }
 
@@ -101,5 +128,12 @@ public class LatestCheckpoint extends S3ConnectedTask
 
     @Schema(title = "The phase a TrainPhase task would run next.")
     private final int nextPhase;
+
+    @Schema(
+        title = "RL steps of the run's finished phases.",
+        description =
+            "The run budget of the next TrainPhase is counted over the whole run: give it"
+                + " runMaxSteps = runSteps + the steps to add.")
+    private final int runSteps;
   }
 }
