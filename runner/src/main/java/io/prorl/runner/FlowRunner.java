@@ -14,11 +14,14 @@ import io.kestra.core.serializers.YamlParser;
 import io.kestra.core.services.TaskOutputService;
 import io.kestra.core.storages.StorageInterface;
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.context.env.PropertySource;
+import io.micronaut.context.env.yaml.YamlPropertySourceLoader;
 import io.micronaut.data.model.Pageable;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,11 +49,23 @@ public final class FlowRunner implements AutoCloseable {
    * @throws RuntimeException when a Kestra service does not come up
    */
   public static FlowRunner start(Path storageDir) {
-    ApplicationContext context =
+    return start(storageDir, null);
+  }
+
+  /**
+   * Starts the runtime with a server configuration file on top of the defaults: the same YAML a
+   * Kestra server reads (e.g. {@code kestra.plugins.configurations} with connection settings for
+   * the tasks), or null for none.
+   */
+  public static FlowRunner start(Path storageDir, Path configFile) {
+    var builder =
         ApplicationContext.builder()
             .deduceEnvironment(false)
-            .properties(Map.of("prorl.storage", storageDir.toAbsolutePath().toString()))
-            .start();
+            .properties(Map.of("prorl.storage", storageDir.toAbsolutePath().toString()));
+    if (configFile != null) {
+      builder.propertySources(serverConfiguration(configFile));
+    }
+    ApplicationContext context = builder.start();
     try {
       context.getBean(TestRunner.class).run();
     } catch (RuntimeException e) {
@@ -58,6 +73,18 @@ public final class FlowRunner implements AutoCloseable {
       throw e;
     }
     return new FlowRunner(context);
+  }
+
+  private static PropertySource serverConfiguration(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      Map<String, Object> values = new YamlPropertySourceLoader().read(file.toString(), in);
+      return PropertySource.of(file.toString(), values);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the server configuration " + file, e);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          "the server configuration " + file + " is not valid YAML: " + e.getMessage(), e);
+    }
   }
 
   /**

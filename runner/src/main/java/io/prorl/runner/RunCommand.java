@@ -64,8 +64,11 @@ public final class RunCommand {
   }
 
   private static String usage() {
-    return "usage: run <flow.yaml> [--input name=value]... [--outputs out.json] [--timeout PT1H]\n"
-        + "       validate <flow.yaml>...";
+    return "usage: run <flow.yaml> [--input name=value]... [--outputs out.json] [--timeout PT1H]"
+        + " [--config server.yml]\n"
+        + "       validate <flow.yaml>...\n"
+        + "  --config: a Kestra server configuration (e.g. kestra.plugins.configurations with the"
+        + " tasks' S3 and MLflow connections)";
   }
 
   private static int validate(List<String> files) throws Exception {
@@ -87,6 +90,7 @@ public final class RunCommand {
   private static int run(List<String> args) throws Exception {
     Path flowFile = null;
     Path outputs = null;
+    Path config = null;
     Duration timeout = Duration.ofHours(24);
     Map<String, Object> inputs = new LinkedHashMap<>();
     for (int i = 0; i < args.size(); i++) {
@@ -102,6 +106,12 @@ public final class RunCommand {
         }
         case "--outputs" -> outputs = Path.of(value(args, ++i, a));
         case "--timeout" -> timeout = Duration.parse(value(args, ++i, a));
+        case "--config" -> {
+          config = Path.of(value(args, ++i, a));
+          if (!Files.isRegularFile(config)) {
+            throw new IllegalArgumentException("--config: no file at " + config);
+          }
+        }
         default -> {
           if (a.startsWith("--") || flowFile != null) {
             throw new IllegalArgumentException("unexpected argument " + a + "\n" + usage());
@@ -117,8 +127,11 @@ public final class RunCommand {
       throw new IllegalArgumentException("run: no flow file at " + flowFile);
     }
     long start = System.nanoTime();
-    System.out.println("starting Kestra's in-process runtime (H2, local storage) ...");
-    try (FlowRunner runner = FlowRunner.start(Files.createTempDirectory("prorl-storage"))) {
+    System.out.println(
+        "starting Kestra's in-process runtime (H2, local storage"
+            + (config == null ? "" : ", server configuration " + config)
+            + ") ...");
+    try (FlowRunner runner = FlowRunner.start(Files.createTempDirectory("prorl-storage"), config)) {
       FlowWithSource flow = runner.load(flowFile);
       System.out.printf(
           "running %s.%s with inputs %s (runtime up in %.0f s)%n",

@@ -21,9 +21,20 @@ import tools.jackson.databind.JsonNode;
  * artifacts on the same S3 server): warm start, a LoopUntil of phases until the run's 4-step budget
  * is spent (two phases of 2), the boundary after the base and each phase, the report, the run's
  * latest checkpoint, evaluation, labels, the MLflow run closed with the final checkpoint
- * registered.
+ * registered. The S3 connection comes from a server configuration (kestra.plugins.configurations)
+ * given to the run command, as a Kestra admin would set it; the flow names no credential.
  */
 class TrainFlowS3Test {
+  private static final java.util.List<String> S3_TASKS =
+      java.util.List.of(
+          "AssembleDataset",
+          "WarmStart",
+          "TrainPhase",
+          "Evaluate",
+          "RunReport",
+          "LatestCheckpoint",
+          "EndMlflowRun");
+
   @TempDir Path tmp;
 
   @Test
@@ -31,6 +42,24 @@ class TrainFlowS3Test {
     try (S3MockServer server = S3MockServer.start("models");
         MlflowStandIn mlflow = MlflowStandIn.start("s3://models/mlflow")) {
       Path out = tmp.resolve("out.json");
+      // the S3 connection is the server's, as a Kestra admin sets it: one plugin configuration per
+      // task type; the flow names no endpoint or credential
+      StringBuilder config = new StringBuilder("kestra:\n  plugins:\n    configurations:\n");
+      for (String task : S3_TASKS) {
+        config
+            .append("      - type: io.kestra.plugin.prorl.")
+            .append(task)
+            .append("\n        values:\n")
+            .append("          s3Endpoint: ")
+            .append(server.endpoint())
+            .append("\n          s3AccessKeyId: ")
+            .append(S3MockServer.ACCESS_KEY)
+            .append("\n          s3SecretAccessKey: ")
+            .append(S3MockServer.SECRET_KEY)
+            .append('\n');
+      }
+      Path serverConfig = tmp.resolve("server.yml");
+      Files.writeString(serverConfig, config);
       int code =
           RunCommand.execute(
               new String[] {
@@ -57,15 +86,11 @@ class TrainFlowS3Test {
                 "--input",
                 "checkpointRoot=s3://models/prorl",
                 "--input",
-                "s3Endpoint=" + server.endpoint(),
-                "--input",
-                "s3AccessKeyId=" + S3MockServer.ACCESS_KEY,
-                "--input",
-                "s3SecretAccessKey=" + S3MockServer.SECRET_KEY,
-                "--input",
                 "mlflowUri=" + mlflow.uri(),
                 "--input",
                 "mlflowRequired=true",
+                "--config",
+                serverConfig.toString(),
                 "--outputs",
                 out.toString()
               });

@@ -58,6 +58,12 @@ public final class S3CheckpointStore implements CheckpointStore {
       boolean pathStyle,
       String accessKeyId,
       String secretAccessKey) {
+    /** The signing region when none is given. */
+    public static final String DEFAULT_REGION = "us-east-1";
+
+    /** Path-style addressing when not said otherwise: MinIO, Ceph and most non-AWS servers. */
+    public static final boolean DEFAULT_PATH_STYLE = true;
+
     @Override
     public String toString() {
       return "Settings[endpoint="
@@ -89,7 +95,8 @@ public final class S3CheckpointStore implements CheckpointStore {
     }
     S3ClientBuilder b =
         S3Client.builder()
-            .region(Region.of(settings.region() == null ? "us-east-1" : settings.region()))
+            .region(
+                Region.of(settings.region() == null ? Settings.DEFAULT_REGION : settings.region()))
             .forcePathStyle(settings.pathStyle());
     if (settings.endpoint() != null && !settings.endpoint().isBlank()) {
       b.endpointOverride(URI.create(settings.endpoint()));

@@ -31,21 +31,33 @@ import lombok.experimental.SuperBuilder;
 @Getter
 @NoArgsConstructor
 public abstract class TrackedTask extends S3ConnectedTask {
-  @Schema(title = "MLflow tracking server (http(s)://host:port); blank turns tracking off.")
+  @Schema(
+      title =
+          "MLflow tracking server (http(s)://host:port); blank here and in the server's plugin"
+              + " configuration turns tracking off.",
+      description = SERVER_WIDE)
   private Property<String> mlflowUri;
 
-  @Schema(title = "MLflow experiment (created when missing).")
-  @Builder.Default
-  private Property<String> mlflowExperiment = Property.ofValue(MlflowSettings.DEFAULT_EXPERIMENT);
+  @Schema(
+      title =
+          "MLflow experiment (created when missing; "
+              + MlflowSettings.DEFAULT_EXPERIMENT
+              + " when unset).",
+      description = SERVER_WIDE)
+  private Property<String> mlflowExperiment;
 
-  @Schema(title = "MLflow bearer token (use a Kestra secret); never logged.")
+  @Schema(
+      title = "MLflow bearer token (a Kestra secret, or the server's plugin configuration).",
+      description = SERVER_WIDE + " Never logged.")
   @ToString.Exclude
   private Property<String> mlflowToken;
 
-  @Schema(title = "MLflow basic-auth user.")
+  @Schema(title = "MLflow basic-auth user.", description = SERVER_WIDE)
   private Property<String> mlflowUsername;
 
-  @Schema(title = "MLflow basic-auth password (use a Kestra secret); never logged.")
+  @Schema(
+      title = "MLflow basic-auth password (a Kestra secret, or the server's plugin configuration).",
+      description = SERVER_WIDE + " Never logged.")
   @ToString.Exclude
   private Property<String> mlflowPassword;
 
@@ -57,7 +69,9 @@ public abstract class TrackedTask extends S3ConnectedTask {
   @Builder.Default
   private Property<Boolean> mlflowRequired = Property.ofValue(false);
 
-  @Schema(title = "Where undelivered tracking data waits (default: $TMPDIR/prorl-mlflow-spool).")
+  @Schema(
+      title = "Where undelivered tracking data waits (default: $TMPDIR/prorl-mlflow-spool).",
+      description = SERVER_WIDE)
   private Property<String> mlflowSpoolDir;
 
   @Schema(title = "How long the task waits at its end for the spool to drain.")
@@ -66,22 +80,19 @@ public abstract class TrackedTask extends S3ConnectedTask {
 
   /** The rendered MLflow connection, or empty when tracking is off. */
   protected Optional<MlflowSettings> mlflowSettings(RunContext rc) throws Exception {
-    String uri = rc.render(mlflowUri).as(String.class).orElse("");
-    if (uri.isBlank()) {
+    String uri = setting(rc, mlflowUri, "mlflowUri");
+    if (uri == null) {
       return Optional.empty();
     }
+    String spool = setting(rc, mlflowSpoolDir, "mlflowSpoolDir");
     return Optional.of(
         new MlflowSettings(
             uri,
-            rc.render(mlflowExperiment).as(String.class).orElse(null),
-            blankToNull(rc.render(mlflowToken).as(String.class).orElse(null)),
-            blankToNull(rc.render(mlflowUsername).as(String.class).orElse(null)),
-            blankToNull(rc.render(mlflowPassword).as(String.class).orElse(null)),
-            rc.render(mlflowSpoolDir)
-                .as(String.class)
-                .filter(s -> !s.isBlank())
-                .map(Path::of)
-                .orElse(null),
+            setting(rc, mlflowExperiment, "mlflowExperiment"),
+            setting(rc, mlflowToken, "mlflowToken"),
+            setting(rc, mlflowUsername, "mlflowUsername"),
+            setting(rc, mlflowPassword, "mlflowPassword"),
+            spool == null ? null : Path.of(spool),
             rc.render(mlflowRequired).as(Boolean.class).orElse(false),
             rc.render(mlflowFlushTimeout).as(Duration.class).orElse(null),
             s3Settings(rc)));
