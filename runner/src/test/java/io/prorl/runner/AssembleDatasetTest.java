@@ -190,4 +190,22 @@ class AssembleDatasetTest {
             "difficultyFilter.minPassRate (0.8) must be <= maxPassRate (0.2): no pass rate lies"
                 + " in the band");
   }
+
+  @Test
+  void aMissingS3SourceFailsNamingThePropertyAndTheUri() throws Exception {
+    try (io.prorl.engine.S3MockServer s3 = io.prorl.engine.S3MockServer.start("data")) {
+      AssembleDataset task =
+          AssembleDataset.builder()
+              .id("dataset")
+              .type(AssembleDataset.class.getName())
+              .sources(Property.ofValue(List.<Object>of("s3://data/in/nothing.jsonl")))
+              .s3Endpoint(Property.ofValue(s3.endpoint()))
+              .s3AccessKeyId(Property.ofValue(io.prorl.engine.S3MockServer.ACCESS_KEY))
+              .s3SecretAccessKey(Property.ofValue(io.prorl.engine.S3MockServer.SECRET_KEY))
+              .build();
+      assertThatThrownBy(() -> task.run(runContextFactory.of(Map.of())))
+          .isInstanceOf(java.io.IOException.class)
+          .hasMessage("sources[0]: no object at s3://data/in/nothing.jsonl");
+    }
+  }
 }

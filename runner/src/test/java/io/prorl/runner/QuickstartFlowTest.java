@@ -126,12 +126,18 @@ class QuickstartFlowTest {
     }
     assertThat(checkpoints.resolve(run + "/report/boundary.png")).exists();
     assertThat(checkpoints.resolve(run + "/report/training-curves.png")).exists();
-    assertThat(outputs.path("report").path("resets").toString()).contains("step 3");
+    // one reset, at phase 2's first step (step 3 of the run): phase 1's check after its step 2
+    // brought no new best (patience 1), and a plateau is checked before the step limit
+    assertThat(outputs.path("report").path("resets").size()).isEqualTo(1);
+    assertThat(outputs.path("report").path("resets").get(0).asString())
+        .isEqualTo("step 3 after PLATEAU");
 
-    assertThat(doc.path("labels").toString())
-        .contains("prorl.checkpoint")
-        .contains(phase.path("checkpoint").asString())
-        .contains(dataset.path("sha256").asString());
+    java.util.Map<String, String> labels = new java.util.LinkedHashMap<>();
+    doc.path("labels")
+        .forEach(l -> labels.put(l.path("key").asString(), l.path("value").asString()));
+    assertThat(labels)
+        .containsEntry("prorl.checkpoint", phase.path("checkpoint").asString())
+        .containsEntry("prorl.dataset.sha256", dataset.path("sha256").asString());
   }
 
   private static List<String> fieldNames(JsonNode node) {

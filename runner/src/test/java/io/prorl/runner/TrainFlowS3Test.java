@@ -99,7 +99,12 @@ class TrainFlowS3Test {
       assertThat(code).isZero();
       String last = doc.path("outputs").path("final").path("checkpoint").asString();
       assertThat(last).isEqualTo("s3://models/prorl/s3-run/phase-0002/step-000002/");
-      assertThat(doc.path("labels").toString()).contains(last).contains("s3-run");
+      java.util.Map<String, String> labels = new java.util.LinkedHashMap<>();
+      doc.path("labels")
+          .forEach(l -> labels.put(l.path("key").asString(), l.path("value").asString()));
+      assertThat(labels)
+          .containsEntry("prorl.checkpoint", last)
+          .containsEntry("prorl.run", "s3-run");
       assertThat(doc.path("outputs").path("base").path("checkpoint").asString())
           .isEqualTo("s3://models/prorl/s3-run/phase-0000/step-000000/");
 

@@ -29,7 +29,17 @@ public final class GpuPreflight {
     }
   }
 
+  /**
+   * Set when the CUDA driver library could not be loaded: the JVM will not load it later (a class
+   * whose initialisation failed stays unusable), so every later probe reports the first reason.
+   */
+  private static volatile Report unloadable;
+
   public static Report probe() {
+    Report known = unloadable;
+    if (known != null) {
+      return known;
+    }
     try {
       JCudaDriver.setExceptionsEnabled(true);
       JCudaDriver.cuInit(0);
@@ -55,8 +65,11 @@ public final class GpuPreflight {
       }
       return new Report(
           version[0], devices, devices.isEmpty() ? "the CUDA driver reports no device" : null);
-    } catch (UnsatisfiedLinkError e) {
-      return new Report(0, List.of(), "no CUDA driver could be loaded: " + e.getMessage());
+    } catch (LinkageError e) {
+      // UnsatisfiedLinkError the first time; NoClassDefFoundError on a later call in the same JVM
+      Report r = new Report(0, List.of(), "no CUDA driver could be loaded: " + e.getMessage());
+      unloadable = r;
+      return r;
     } catch (RuntimeException e) {
       // jcuda.CudaException: e.g. CUDA_ERROR_NO_DEVICE from cuInit
       return new Report(0, List.of(), "CUDA driver error: " + e.getMessage());

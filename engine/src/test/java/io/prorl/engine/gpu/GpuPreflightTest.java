@@ -25,4 +25,14 @@ class GpuPreflightTest {
       assertThat(r.reason()).isNotBlank();
     }
   }
+
+  @Test
+  void probingAgainGivesTheSameAnswerInsteadOfThrowing() {
+    // a JVM keeps a class whose native library failed to load unusable: a second probe used to
+    // throw NoClassDefFoundError instead of reporting why there is no GPU
+    GpuPreflight.Report first = GpuPreflight.probe();
+    GpuPreflight.Report second = GpuPreflight.probe();
+    assertThat(second.available()).isEqualTo(first.available());
+    assertThat(second.reason()).isEqualTo(first.reason());
+  }
 }

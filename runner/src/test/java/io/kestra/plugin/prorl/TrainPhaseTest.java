@@ -1,0 +1,46 @@
+package io.kestra.plugin.prorl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.kestra.core.junit.annotations.KestraTest;
+import io.kestra.core.models.property.Property;
+import io.kestra.core.runners.RunContextFactory;
+import io.prorl.engine.gpu.GpuPreflight;
+import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** TrainPhase built with its builder and run with a RunContext from Kestra's factory. */
+@KestraTest
+class TrainPhaseTest {
+  @Inject RunContextFactory runContextFactory;
+  @TempDir Path tmp;
+
+  @Test
+  void aGpuPhaseFailsFastWithoutAGpuSayingWhy() throws Exception {
+    GpuPreflight.Report gpu = GpuPreflight.probe();
+    Assumptions.assumeFalse(gpu.available(), "this machine has a GPU");
+    Path checkpoints = Files.createDirectories(tmp.resolve("ckpt"));
+    TrainPhase task =
+        TrainPhase.builder()
+            .id("phase")
+            .type(TrainPhase.class.getName())
+            .policy(Property.ofValue("file:///nonexistent"))
+            .dataset(Property.ofValue("file:///nonexistent.jsonl"))
+            .checkpointRoot(Property.ofValue(checkpoints.toUri().toString()))
+            .device(Property.ofValue("gpu"))
+            .build();
+    assertThatThrownBy(() -> task.run(runContextFactory.of(Map.of())))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("device gpu: " + gpu.reason());
+    try (Stream<Path> s = Files.list(checkpoints)) {
+      assertThat(s).isEmpty(); // failed before reading data or writing anything
+    }
+  }
+}
