@@ -97,11 +97,11 @@ class RetriedPhaseTest {
       assertThat(phases.stream().mapToInt(t -> t.getAttempts().size()).sum())
           .isGreaterThanOrEqualTo(2);
       // wait out any task run Kestra duplicated: each must end, and end well
-      long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
       try (S3CheckpointStore store = S3CheckpointStore.open("s3://models/ckpt", s3.settings())) {
-        while (store.exists("r/" + RunLease.KEY) && System.nanoTime() < deadline) {
-          Thread.sleep(200);
-        }
+        io.prorl.engine.Poll.until(
+            Duration.ofMinutes(2),
+            Duration.ofMillis(200),
+            () -> !store.exists("r/" + RunLease.KEY));
         assertThat(store.exists("r/" + RunLease.KEY)).as("lease released").isFalse();
         List<String> manifests =
             store.list("r/").stream().filter(k -> k.endsWith(Checkpointer.MANIFEST)).toList();

@@ -97,26 +97,30 @@ class ScheduledRetrainFlowTest {
 
   /** The first {@code n} executions of {@code flow}, oldest first, once each has succeeded. */
   private static List<Execution> awaitSucceeded(FlowRunner runner, FlowWithSource flow, int n)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + DEADLINE.toNanos();
-    while (System.nanoTime() < deadline) {
-      List<Execution> all =
-          runner.executions(flow).stream()
-              .sorted(Comparator.comparing(e -> e.getState().getStartDate()))
-              .toList();
-      for (Execution e : all.subList(0, Math.min(n, all.size()))) {
-        State.Type state = e.getState().getCurrent();
-        assertThat(state)
-            .as("execution %s", e.getId())
-            .isNotIn(State.Type.FAILED, State.Type.KILLED);
-      }
-      if (all.size() >= n
-          && all.subList(0, n).stream()
-              .allMatch(e -> e.getState().getCurrent() == State.Type.SUCCESS)) {
-        return all.subList(0, n);
-      }
-      Thread.sleep(500); // polling the repository, bounded by the deadline
+      throws Exception {
+    List<List<Execution>> first = new java.util.ArrayList<>(List.of(List.of()));
+    boolean done =
+        io.prorl.engine.Poll.until(
+            DEADLINE,
+            Duration.ofMillis(500),
+            () -> {
+              List<Execution> all =
+                  runner.executions(flow).stream()
+                      .sorted(Comparator.comparing(e -> e.getState().getStartDate()))
+                      .toList();
+              first.set(0, all.subList(0, Math.min(n, all.size())));
+              for (Execution e : first.get(0)) {
+                assertThat(e.getState().getCurrent())
+                    .as("execution %s", e.getId())
+                    .isNotIn(State.Type.FAILED, State.Type.KILLED);
+              }
+              return first.get(0).size() == n
+                  && first.get(0).stream()
+                      .allMatch(e -> e.getState().getCurrent() == State.Type.SUCCESS);
+            });
+    if (!done) {
+      throw new AssertionError(n + " scheduled executions did not succeed within " + DEADLINE);
     }
-    throw new AssertionError(n + " scheduled executions did not succeed within " + DEADLINE);
+    return first.get(0);
   }
 }

@@ -42,11 +42,10 @@ class RunLeaseTest {
           }
         });
     // poll (with a deadline) until the second trainer says it waits, instead of a fixed sleep
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (log.stream().noneMatch(m -> m.contains("run r is held by task A; waiting"))
-        && System.nanoTime() < deadline) {
-      java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
-    }
+    io.prorl.engine.Poll.until(
+        Duration.ofSeconds(30),
+        Duration.ofMillis(10),
+        () -> log.stream().anyMatch(m -> m.contains("run r is held by task A; waiting")));
     assertThat(log).anyMatch(m -> m.contains("run r is held by task A; waiting"));
     assertThat(second).isNotDone();
     first.close();

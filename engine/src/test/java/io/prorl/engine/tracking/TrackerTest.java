@@ -204,10 +204,8 @@ class TrackerTest {
         t.logMetrics(PHASE, 1, Map.of("reward", 0.1));
         server.answer503(true);
         t.logMetrics(PHASE, 2, Map.of("reward", 0.2));
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (warnings.isEmpty() && System.nanoTime() < deadline) {
-          Thread.sleep(20);
-        }
+        io.prorl.engine.Poll.until(
+            Duration.ofSeconds(20), Duration.ofMillis(20), () -> !warnings.isEmpty());
         assertThat(t.pending()).isPositive();
         server.answer503(false);
         t.logMetrics(PHASE, 3, Map.of("reward", 0.3));
