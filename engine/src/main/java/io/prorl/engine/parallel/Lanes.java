@@ -23,6 +23,9 @@ public final class Lanes {
   /** Two lanes: the cores of the smallest machine this project runs on. */
   public static final int DEFAULT = 2;
 
+  /** Items a lane gets at least: below this a lane's share costs more in start-up than it saves. */
+  public static final int MIN_PER_LANE = 4;
+
   public static final String PROPERTY = "prorl.lanes";
   public static final String ENV = "PRORL_LANES";
 

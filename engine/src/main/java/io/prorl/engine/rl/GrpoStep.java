@@ -29,9 +29,6 @@ import java.util.Map;
  * ratio is 1, for the later ones the clipping is active.
  */
 public final class GrpoStep {
-  /** Below this a lane's share of a mini-batch costs more in start-up than it saves. */
-  private static final int MIN_SEQUENCES_PER_LANE = 4;
-
   private final Qwen2Model policy;
   private final Qwen2Model reference;
   private final TrainerConfig config;
@@ -165,7 +162,7 @@ public final class GrpoStep {
               policy,
               batch.size(),
               Lanes.configured(),
-              MIN_SEQUENCES_PER_LANE,
+              Lanes.MIN_PER_LANE,
               (m, from, to) ->
                   laneLoss(
                       m,

@@ -44,9 +44,6 @@ import java.util.function.IntConsumer;
  * finalLrFraction * learningRate} at the last step.
  */
 public final class WarmStart {
-  /** Below this a lane's share of a batch costs more in start-up than it saves. */
-  private static final int MIN_EXAMPLES_PER_LANE = 4;
-
   /**
    * @param steps optimizer steps
    * @param batchSize examples per step
@@ -266,7 +263,7 @@ public final class WarmStart {
               model,
               batch.size(),
               Lanes.configured(),
-              MIN_EXAMPLES_PER_LANE,
+              Lanes.MIN_PER_LANE,
               (m, from, to) -> {
                 NDArray loss = lossOf(model, m, batch.subList(from, to)).div(denominator);
                 return new DataParallel.Part<>(loss, loss.getFloat());

@@ -22,9 +22,6 @@ import java.util.SplittableRandom;
  * derived from the seed, so the same seed gives the same samples.
  */
 public final class Sampler {
-  /** Below this a lane's share costs more in start-up than it saves. */
-  static final int MIN_SEQUENCES_PER_LANE = 4;
-
   private final Qwen2Model model;
   private final Tokenizer tokenizer;
   private final int[] eosTokenIds;
@@ -57,7 +54,7 @@ public final class Sampler {
     return Lanes.map(
         prompts.size(),
         lanes,
-        MIN_SEQUENCES_PER_LANE,
+        Lanes.MIN_PER_LANE,
         (from, to) -> run(prompts.subList(from, to), from, params, true));
   }
 

@@ -28,9 +28,6 @@ import java.util.List;
  * Called inside a {@code GradientCollector} the results carry gradients; outside, they do not.
  */
 public final class SequenceScorer {
-  /** Below this a lane's share costs more in start-up than it saves. */
-  private static final int MIN_SEQUENCES_PER_LANE = 4;
-
   private final Qwen2Model model;
   private final int lanes;
 
@@ -136,7 +133,7 @@ public final class SequenceScorer {
     return Lanes.map(
             prompts.size(),
             lanes,
-            MIN_SEQUENCES_PER_LANE,
+            Lanes.MIN_PER_LANE,
             (from, to) ->
                 Arrays.asList(
                     logprobsOf(
