@@ -81,7 +81,12 @@ public final class FileCheckpointStore implements CheckpointStore {
       } catch (NoSuchFileException gone) {
         continue;
       }
-      Files.deleteIfExists(dir);
+      try {
+        Files.deleteIfExists(dir);
+      } catch (java.nio.file.DirectoryNotEmptyException refilled) {
+        // another writer (e.g. the next holder of a run's lease) put a file there meanwhile
+        break;
+      }
     }
   }
 
