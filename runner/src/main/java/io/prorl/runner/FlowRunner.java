@@ -5,6 +5,8 @@ import io.kestra.core.models.executions.TaskRun;
 import io.kestra.core.models.flows.Flow;
 import io.kestra.core.models.flows.FlowWithSource;
 import io.kestra.core.models.validations.ModelValidator;
+import io.kestra.core.plugins.DefaultPluginRegistry;
+import io.kestra.core.plugins.RegisteredPlugin;
 import io.kestra.core.repositories.ExecutionRepositoryInterface;
 import io.kestra.core.repositories.LocalFlowRepositoryLoader;
 import io.kestra.core.runners.FlowInputOutput;
@@ -73,6 +75,30 @@ public final class FlowRunner implements AutoCloseable {
       throw e;
     }
     return new FlowRunner(context);
+  }
+
+  /**
+   * Registers the plugin jars of a folder the way a Kestra server does with {@code --plugins}:
+   * Kestra core's registry scans each jar in a class loader of its own. Call it before {@link
+   * #start}.
+   *
+   * @return the plugins found there, each with its jar and task types
+   * @throws IllegalArgumentException when the folder holds no plugin jar
+   */
+  public static List<RegisteredPlugin> registerPlugins(Path folder) {
+    if (!Files.isDirectory(folder)) {
+      throw new IllegalArgumentException("--plugins: no folder at " + folder);
+    }
+    DefaultPluginRegistry registry = DefaultPluginRegistry.getOrCreate();
+    registry.registerIfAbsent(folder.toAbsolutePath());
+    List<RegisteredPlugin> found = registry.externalPlugins();
+    if (found.isEmpty()) {
+      throw new IllegalArgumentException(
+          "--plugins: no Kestra plugin jar in "
+              + folder
+              + " (a plugin jar lists its plugins in META-INF/services/io.kestra.core.models.Plugin)");
+    }
+    return found;
   }
 
   private static PropertySource serverConfiguration(Path file) {

@@ -5,6 +5,7 @@ import io.kestra.core.models.executions.Execution;
 import io.kestra.core.models.executions.TaskRun;
 import io.kestra.core.models.flows.FlowWithSource;
 import io.kestra.core.models.flows.State;
+import io.kestra.core.plugins.RegisteredPlugin;
 import io.kestra.core.serializers.JacksonMapper;
 import java.io.IOException;
 import java.io.InputStream;
@@ -65,10 +66,12 @@ public final class RunCommand {
 
   private static String usage() {
     return "usage: run <flow.yaml> [--input name=value]... [--outputs out.json] [--timeout PT1H]"
-        + " [--config server.yml]\n"
+        + " [--config server.yml] [--plugins DIR]\n"
         + "       validate <flow.yaml>...\n"
         + "  --config: a Kestra server configuration (e.g. kestra.plugins.configurations with the"
-        + " tasks' S3 and MLflow connections)";
+        + " tasks' S3 and MLflow connections)\n"
+        + "  --plugins: a folder of Kestra plugin jars, loaded as a Kestra server loads them (one"
+        + " class loader per jar)";
   }
 
   private static int validate(List<String> files) throws Exception {
@@ -91,6 +94,7 @@ public final class RunCommand {
     Path flowFile = null;
     Path outputs = null;
     Path config = null;
+    Path plugins = null;
     Duration timeout = Duration.ofHours(24);
     Map<String, Object> inputs = new LinkedHashMap<>();
     for (int i = 0; i < args.size(); i++) {
@@ -112,6 +116,7 @@ public final class RunCommand {
             throw new IllegalArgumentException("--config: no file at " + config);
           }
         }
+        case "--plugins" -> plugins = Path.of(value(args, ++i, a));
         default -> {
           if (a.startsWith("--") || flowFile != null) {
             throw new IllegalArgumentException("unexpected argument " + a + "\n" + usage());
@@ -125,6 +130,15 @@ public final class RunCommand {
     }
     if (!Files.isRegularFile(flowFile)) {
       throw new IllegalArgumentException("run: no flow file at " + flowFile);
+    }
+    if (plugins != null) {
+      for (RegisteredPlugin p : FlowRunner.registerPlugins(plugins)) {
+        System.out.printf(
+            "plugin jar %s: %d tasks in its own class loader (%s)%n",
+            p.getExternalPlugin().getLocation(),
+            p.getTasks().size(),
+            p.getClassLoader().getClass().getSimpleName());
+      }
     }
     long start = System.nanoTime();
     System.out.println(
