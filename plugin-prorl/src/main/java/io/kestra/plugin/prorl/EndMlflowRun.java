@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import lombok.Builder;
 import lombok.EqualsAndHashCode;
 import lombok.Getter;
@@ -67,17 +68,19 @@ import lombok.experimental.SuperBuilder;
 public class EndMlflowRun extends TrackedTask
     implements RunnableTask<EndMlflowRun.Output>, StaticallyChecked {
   private static final List<String> STATUSES = List.of("FINISHED", "FAILED", "KILLED");
+  private static final String DEFAULT_STATUS = STATUSES.get(0);
+  private static final String DEFAULT_MODEL_NAME = "prorl-policy";
 
   @Schema(title = "The run's final status: FINISHED, FAILED or KILLED.")
   @Builder.Default
-  private Property<String> status = Property.ofValue("FINISHED");
+  private Property<String> status = Property.ofValue(DEFAULT_STATUS);
 
   @Schema(title = "A checkpoint to register as a model version (its folder URI).")
   private Property<String> checkpoint;
 
   @Schema(title = "Registered model name (created when missing).")
   @Builder.Default
-  private Property<String> modelName = Property.ofValue("prorl-policy");
+  private Property<String> modelName = Property.ofValue(DEFAULT_MODEL_NAME);
 
   @Schema(
       title = "Files for the run's artifact location: artifact path -> file URI (kestra://, ...).")
@@ -89,13 +92,17 @@ public class EndMlflowRun extends TrackedTask
   @Override
   public List<String> staticViolations() {
     List<String> out = new ArrayList<>();
-    StaticValues.text(status)
-        .filter(s -> !STATUSES.contains(s))
-        .ifPresent(s -> out.add("status must be FINISHED, FAILED or KILLED, got " + s));
+    StaticValues.text(status).flatMap(EndMlflowRun::statusViolation).ifPresent(out::add);
     StaticValues.text(getMlflowUri())
         .filter(String::isBlank)
         .ifPresent(s -> out.add("mlflowUri: EndMlflowRun needs a tracking server"));
     return out;
+  }
+
+  private static Optional<String> statusViolation(String value) {
+    return STATUSES.contains(value)
+        ? Optional.empty()
+        : Optional.of("status must be FINISHED, FAILED or KILLED, got " + value);
   }
 
   @Override
@@ -103,11 +110,12 @@ public class EndMlflowRun extends TrackedTask
     MlflowSettings settings =
         mlflowSettings(runContext)
             .orElseThrow(() -> new IllegalArgumentException("mlflowUri: no tracking server given"));
-    String end = runContext.render(status).as(String.class).orElse("FINISHED");
-    if (!STATUSES.contains(end)) {
-      throw new IllegalArgumentException("status must be FINISHED, FAILED or KILLED, got " + end);
-    }
-    String model = runContext.render(modelName).as(String.class).orElse("prorl-policy");
+    String end = runContext.render(status).as(String.class).orElse(DEFAULT_STATUS);
+    statusViolation(end)
+        .ifPresent(bad -> {
+          throw new IllegalArgumentException(bad);
+        });
+    String model = runContext.render(modelName).as(String.class).orElse(DEFAULT_MODEL_NAME);
     String source =
         runContext.render(checkpoint).as(String.class).filter(s -> !s.isBlank()).orElse(null);
     Map<String, String> extraTags = runContext.render(tags).asMap(String.class, String.class);
