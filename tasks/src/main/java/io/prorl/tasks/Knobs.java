@@ -55,6 +55,22 @@ public final class Knobs {
     return v;
   }
 
+  /** A text knob, one of {@code allowed}. */
+  public String text(String knob, java.util.List<String> allowed) {
+    String v = Fields.string(values.get(knob), family + " difficulty." + knob);
+    if (!allowed.contains(v)) {
+      throw new InvalidProblemException(
+          family
+              + " difficulty."
+              + knob
+              + ": must be one of "
+              + String.join(", ", allowed)
+              + ", got "
+              + v);
+    }
+    return v;
+  }
+
   public boolean bool(String knob) {
     return Fields.bool(values.get(knob), family + " difficulty." + knob);
   }

@@ -2,6 +2,7 @@ package io.prorl.tasks;
 
 import io.prorl.tasks.arithmetic.ArithmeticFamily;
 import io.prorl.tasks.boxnet.BoxNetFamily;
+import io.prorl.tasks.code.CodeFamily;
 import io.prorl.tasks.countdown.CountdownFamily;
 import io.prorl.tasks.graphcolor.GraphColorFamily;
 import io.prorl.tasks.instruction.InstructionFamily;
@@ -33,7 +34,8 @@ public final class TaskFamilies {
             new GraphColorFamily(),
             new BoxNetFamily(),
             new InstructionFamily(),
-            new StemMcqFamily()));
+            new StemMcqFamily(),
+            new CodeFamily()));
   }
 
   /**

@@ -3,6 +3,7 @@ package io.prorl.tasks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import io.prorl.tasks.code.CodeFamily;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -130,8 +131,13 @@ class FamilyContractTest {
   void onlyTheLastAnswerCounts(String family) {
     TaskFamily f = FAMILIES.get(family);
     Problem p = f.generate(Map.of(), 3, 1);
-    String right = "<answer>" + f.solve(p).answer() + "</answer>";
-    String wrong = "<answer>not it</answer>";
+    // the code family's answer is a ```python block; every other family's an <answer> block
+    boolean code = family.equals(CodeFamily.NAME);
+    String right =
+        code
+            ? "```python\n" + f.solve(p).answer() + "```\n"
+            : "<answer>" + f.solve(p).answer() + "</answer>";
+    String wrong = code ? "```python\nprint('not it')\n```\n" : "<answer>not it</answer>";
     assertThat(f.score(p, wrong + right).correct()).isTrue();
     assertThat(f.score(p, right + wrong).correct()).isFalse();
     assertThat(f.score(p, right + "</think>" + wrong).correct()).isFalse();

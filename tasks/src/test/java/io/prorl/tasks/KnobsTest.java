@@ -31,7 +31,7 @@ class KnobsTest {
     assertThatThrownBy(() -> families.get("sudoku"))
         .hasMessage(
             "unknown task family 'sudoku'; known families: arithmetic, countdown, graph_color,"
-                + " boxnet, instruction, stem_mcq");
+                + " boxnet, instruction, stem_mcq, code");
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.prorl.tasks.bench;
 import io.prorl.tasks.Problem;
 import io.prorl.tasks.TaskFamilies;
 import io.prorl.tasks.TaskFamily;
+import io.prorl.tasks.code.CodeFamily;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,6 +30,9 @@ public final class TaskBench {
         "%-12s %34s %34s %34s %34s%n",
         "family", "verify right/s (min-max)", "verify mixed/s", "generate/s", "solve/s");
     for (TaskFamily f : families.all()) {
+      if (f.name().equals(CodeFamily.NAME)) {
+        continue; // a sandboxed process per test: measured by its own bench (CodeBench)
+      }
       List<Problem> problems = new ArrayList<>(POOL);
       List<String> completions = new ArrayList<>(POOL);
       for (int i = 0; i < POOL; i++) {

@@ -2,6 +2,7 @@ package io.prorl.tasks.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import io.prorl.tasks.Json;
 import io.prorl.tasks.Problem;
@@ -52,6 +53,29 @@ class CompletionScoringTest {
     assertThat(first.path("problem").path("id").asString()).isEqualTo(a.id());
     JsonNode third = Json.MAPPER.readTree(lines[2]);
     assertThat(third.path("reward").path("formatOk").asBoolean()).isFalse();
+  }
+
+  @Test
+  void codeCompletionsAreRunInTheSandboxAndScoredByTheirTests() throws Exception {
+    Problem p = families.generate("code", Map.of("kind", "max", "tests", 4), 9, 1).get(0);
+    String input =
+        line(p, p.solution())
+            + line(p, "```python\nimport sys\nprint(sys.stdin.read().split()[1])\n```")
+            + line(p, "```python\nwhile True:\n    pass\n```");
+    StringWriter out = new StringWriter();
+    CompletionScoring.Summary s =
+        new CompletionScoring(families)
+            .score(new BufferedReader(new StringReader(input)), "c.jsonl", List.of(1), out);
+    // pass@1 = mean over the 3 completions of "correct": only the reference is
+    assertThat(s.perFamily().get("code").get(1)).isCloseTo(1.0 / 3, within(1e-12));
+    String[] lines = out.toString().split("\n");
+    assertThat(Json.MAPPER.readTree(lines[0]).path("reward").path("value").asDouble())
+        .isEqualTo(1.0);
+    // the first integer is the maximum only by chance: a share of the tests, below 1
+    assertThat(Json.MAPPER.readTree(lines[1]).path("reward").path("value").asDouble())
+        .isLessThan(1.0);
+    assertThat(Json.MAPPER.readTree(lines[2]).path("reward").path("reason").asString())
+        .startsWith("test 1 ran past the time limit");
   }
 
   @Test
