@@ -8,6 +8,8 @@ import io.prorl.engine.checkpoint.Checkpointer;
 import io.prorl.engine.checkpoint.S3CheckpointStore;
 import io.prorl.engine.tracking.TrackedRun;
 import io.prorl.tasks.Json;
+import io.prorl.tasks.ProblemJsonl;
+import io.prorl.tasks.TaskFamilies;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -60,13 +62,19 @@ class TrainFlowS3Test {
       }
       Path serverConfig = tmp.resolve("server.yml");
       Files.writeString(serverConfig, config);
-      int code =
+      // a code family in the mix (its programs are scored in the bubblewrap sandbox)
+      Path code = tmp.resolve("code.jsonl");
+      ProblemJsonl.write(
+          TaskFamilies.builtIn().generate("code", java.util.Map.of("tests", 2), 3, 40), code);
+      int exit =
           RunCommand.execute(
               new String[] {
                 "run",
                 FlowValidationTest.flows().resolve("prorl-train.yaml").toString(),
                 "--input",
                 "generatedProblems=200",
+                "--input",
+                "sources=[\"" + code.toUri() + "\"]",
                 "--input",
                 "warmStartSteps=5",
                 "--input",
@@ -96,7 +104,9 @@ class TrainFlowS3Test {
               });
       JsonNode doc = Json.MAPPER.readTree(Files.readString(out));
       assertThat(doc.path("state").asString()).isEqualTo("SUCCESS");
-      assertThat(code).isZero();
+      assertThat(exit).isZero();
+      assertThat(doc.path("outputs").path("dataset").path("trainPerFamily").path("code").asInt())
+          .isGreaterThan(30);
       String last = doc.path("outputs").path("final").path("checkpoint").asString();
       assertThat(last).isEqualTo("s3://models/prorl/s3-run/phase-0002/step-000002/");
       java.util.Map<String, String> labels = new java.util.LinkedHashMap<>();
