@@ -2,16 +2,24 @@ package io.prorl.tasks.stemmcq;
 
 import io.prorl.tasks.Answer;
 import io.prorl.tasks.AnswerExtractor;
+import io.prorl.tasks.Fraction;
+import io.prorl.tasks.LatexAnswer;
 import io.prorl.tasks.Problem;
 import io.prorl.tasks.Reward;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Binary: 1 for the correct option. The answer is read as one option letter ({@code C}, {@code
- * (C)}, {@code C)}, {@code c}, {@code **C**}, {@code C) 4.5 m/s}) or as the exact text of one
- * option; anything else, several letters included, is a format failure.
+ * Binary: 1 for the correct option. The answer is read, after its LaTeX dress comes off ({@link
+ * LatexAnswer}: {@code \text{C}}, {@code \textbf{(C)}}, {@code $C$}), as one option letter ({@code
+ * C}, {@code (C)}, {@code C)}, {@code c}, {@code **C**}, {@code C) 4.5 m/s}) or as the text of one
+ * option, whose number may be spelled another way ({@code 4.50 m/s}, {@code 4.5\,\text{m/s}});
+ * anything else, several letters included, is a format failure.
  */
 final class StemMcqVerifier {
   private static final String WRAPPING = "*()[]{}.:'\" ";
+  private static final Pattern VALUE_UNIT = Pattern.compile("^([+-]?\\d+(?:\\.\\d+)?) ?(\\S.*)?$");
 
   Reward score(Problem problem, String completion) {
     Answer answer = AnswerExtractor.extractAscii(completion);
@@ -32,7 +40,8 @@ final class StemMcqVerifier {
         : Reward.wrong("option " + letter + " is wrong");
   }
 
-  private static int chosenOption(String text, StemMcqSpec spec) {
+  private static int chosenOption(String raw, StemMcqSpec spec) {
+    String text = LatexAnswer.unwrap(raw);
     String t = trim(text);
     int options = spec.options().size();
     if (t.length() == 1) {
@@ -44,7 +53,37 @@ final class StemMcqVerifier {
         return index;
       }
     }
-    return spec.options().indexOf(text.strip());
+    return optionWithText(text, spec.options());
+  }
+
+  /**
+   * The option the answer spells out: the same text (whitespace runs collapsed), or the same value
+   * and unit ({@code 4.50 m/s}, {@code 4.5\,\text{m/s}} and {@code 4.5 m/s} are one option).
+   */
+  private static int optionWithText(String text, List<String> options) {
+    String answer = collapse(text);
+    for (int i = 0; i < options.size(); i++) {
+      if (collapse(options.get(i)).equals(answer)) {
+        return i;
+      }
+    }
+    Matcher a = VALUE_UNIT.matcher(answer);
+    if (!a.matches()) {
+      return -1;
+    }
+    for (int i = 0; i < options.size(); i++) {
+      Matcher o = VALUE_UNIT.matcher(collapse(options.get(i)));
+      if (o.matches()
+          && java.util.Objects.equals(o.group(2), a.group(2))
+          && Fraction.ofDecimal(o.group(1)).equals(Fraction.ofDecimal(a.group(1)))) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static String collapse(String s) {
+    return s.strip().replaceAll("\\s+", " ");
   }
 
   private static int letterIndex(char c, int options) {

@@ -45,4 +45,33 @@ class StemMcqVerifierTest {
     assertThat(r.formatOk()).as(answer).isFalse();
     assertThat(r.value()).isZero();
   }
+
+  /**
+   * LaTeX and spacing the field's verifiers strip before comparing (the MATH normaliser's
+   * strip_string: \\text, \\textbf, $...$, spacing commands; Math-Verify reads 3.0 as 3).
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "\\text{C}",
+        "\\textbf{C}",
+        "\\textbf{(C)}",
+        "$C$",
+        "\\(C\\)",
+        "\\mathrm{C}",
+        "3\\,\\text{J}",
+        "3 \\mathrm{J}",
+        "3.0 J",
+        "3.00  J",
+        "$3$ J"
+      })
+  void latexSpellingsOfTheRightOptionAreCorrect(String answer) {
+    assertThat(score(answer).correct()).as(score(answer).reason()).isTrue();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"3 kJ", "3.1 J", "30 J"})
+  void theSameNumberWithAnotherUnitOrAnotherNumberIsNoOption(String answer) {
+    assertThat(score(answer).formatOk()).as(answer).isFalse();
+  }
 }
