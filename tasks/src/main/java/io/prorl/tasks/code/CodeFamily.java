@@ -13,7 +13,7 @@ import java.util.function.Supplier;
 public final class CodeFamily extends ComposedFamily {
   public static final String NAME = "code";
 
-  /** The builtin family, scoring in this machine's sandbox with {@link SandboxLimits#DEFAULTS}. */
+  /** The builtin family, scoring in this machine's sandbox ({@link SandboxLimits#configured}). */
   public CodeFamily() {
     this(SystemSandbox::get);
   }
@@ -65,7 +65,7 @@ public final class CodeFamily extends ComposedFamily {
 
     static synchronized Sandbox get() {
       if (instance == null) {
-        instance = Sandbox.system(SandboxLimits.DEFAULTS);
+        instance = Sandbox.system(SandboxLimits.configured());
       }
       return instance;
     }

@@ -34,6 +34,37 @@ public record SandboxLimits(
           16L << 20,
           Math.max(1, Runtime.getRuntime().availableProcessors()));
 
+  /** System property naming how many programs run at once. */
+  public static final String PARALLELISM_PROPERTY = "prorl.sandbox.parallelism";
+
+  /** Environment variable naming how many programs run at once (when the property is unset). */
+  public static final String PARALLELISM_ENV = "PRORL_SANDBOX_PARALLELISM";
+
+  /**
+   * {@link #DEFAULTS} with the parallelism of {@value #PARALLELISM_PROPERTY}, else {@value
+   * #PARALLELISM_ENV}, else the number of cores.
+   */
+  public static SandboxLimits configured() {
+    String value = System.getProperty(PARALLELISM_PROPERTY);
+    String source = PARALLELISM_PROPERTY;
+    if (value == null) {
+      value = System.getenv(PARALLELISM_ENV);
+      source = PARALLELISM_ENV;
+    }
+    if (value == null || value.isBlank()) {
+      return DEFAULTS;
+    }
+    try {
+      return DEFAULTS.withParallelism(Integer.parseInt(value.strip()));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          source
+              + ": "
+              + e.getMessage().replace("parallelism must", "the sandbox parallelism must"),
+          e);
+    }
+  }
+
   public SandboxLimits {
     List<String> bad = violations(cpuSeconds, wallSeconds, memoryBytes, maxProcesses, parallelism);
     if (maxOutputBytes < 1) {

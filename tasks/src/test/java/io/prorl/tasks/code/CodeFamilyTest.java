@@ -154,4 +154,18 @@ class CodeFamilyTest {
     assertThatThrownBy(() -> unavailable.score(p, family.solve(p).completion()))
         .isInstanceOf(SandboxUnavailableException.class);
   }
+
+  @Test
+  void theParallelismKnobIsReadAndCheckedNamingItsSource() {
+    try {
+      System.setProperty(SandboxLimits.PARALLELISM_PROPERTY, "3");
+      assertThat(SandboxLimits.configured().parallelism()).isEqualTo(3);
+      System.setProperty(SandboxLimits.PARALLELISM_PROPERTY, "0");
+      assertThatThrownBy(SandboxLimits::configured)
+          .hasMessage(
+              "prorl.sandbox.parallelism: the sandbox parallelism must lie in [1, 64], got 0");
+    } finally {
+      System.clearProperty(SandboxLimits.PARALLELISM_PROPERTY);
+    }
+  }
 }
