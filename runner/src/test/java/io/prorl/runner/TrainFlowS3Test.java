@@ -37,6 +37,13 @@ class TrainFlowS3Test {
           "LatestCheckpoint",
           "EndMlflowRun");
 
+  /** Distinctive secrets: the test searches everything the run produced for them. */
+  private static final String S3_SECRET = "s3-secret-5b8e1d0c";
+
+  private static final String MLFLOW_TOKEN = "mlflow-token-a41f9e77";
+  private static final java.util.List<String> TRACKED_TASKS =
+      java.util.List.of("TrainPhase", "Evaluate", "RunReport", "EndMlflowRun");
+
   @TempDir Path tmp;
 
   @Test
@@ -46,26 +53,12 @@ class TrainFlowS3Test {
       Path out = tmp.resolve("out.json");
       // the S3 connection is the server's, as a Kestra admin sets it: one plugin configuration per
       // task type; the flow names no endpoint or credential
-      StringBuilder config = new StringBuilder("kestra:\n  plugins:\n    configurations:\n");
-      for (String task : S3_TASKS) {
-        config
-            .append("      - type: io.kestra.plugin.prorl.")
-            .append(task)
-            .append("\n        values:\n")
-            .append("          s3Endpoint: ")
-            .append(server.endpoint())
-            .append("\n          s3AccessKeyId: ")
-            .append(S3MockServer.ACCESS_KEY)
-            .append("\n          s3SecretAccessKey: ")
-            .append(S3MockServer.SECRET_KEY)
-            .append('\n');
-      }
-      Path serverConfig = tmp.resolve("server.yml");
-      Files.writeString(serverConfig, config);
+      Path serverConfig = serverConfig(server);
       // a code family in the mix (its programs are scored in the bubblewrap sandbox)
       Path code = tmp.resolve("code.jsonl");
       ProblemJsonl.write(
           TaskFamilies.builtIn().generate("code", java.util.Map.of("tests", 2), 3, 40), code);
+      LogCapture logs = LogCapture.capture();
       int exit =
           RunCommand.execute(
               new String[] {
@@ -102,6 +95,7 @@ class TrainFlowS3Test {
                 "--outputs",
                 out.toString()
               });
+      logs.stop();
       JsonNode doc = Json.MAPPER.readTree(Files.readString(out));
       assertThat(doc.path("state").asString()).isEqualTo("SUCCESS");
       assertThat(exit).isZero();
@@ -150,8 +144,114 @@ class TrainFlowS3Test {
             .contains(doc.path("outputs").path("dataset").path("sha256").asString())
             .contains("kestra.execution");
       }
-      assertThat(Files.readString(out)).doesNotContain(S3MockServer.SECRET_KEY);
       assertMlflowLineage(mlflow, server, doc, last);
+      assertNoSecretIn(out, logs, mlflow, server);
+    }
+  }
+
+  /**
+   * The server configuration a Kestra admin would write: the S3 connection for every task type that
+   * reads S3, the MLflow token for every tracked one.
+   */
+  private Path serverConfig(S3MockServer server) throws java.io.IOException {
+    StringBuilder config = new StringBuilder("kestra:\n  plugins:\n    configurations:\n");
+    for (String task : S3_TASKS) {
+      config
+          .append("      - type: io.kestra.plugin.prorl.")
+          .append(task)
+          .append("\n        values:\n")
+          .append("          s3Endpoint: ")
+          .append(server.endpoint())
+          .append("\n          s3AccessKeyId: ")
+          .append(S3MockServer.ACCESS_KEY)
+          .append("\n          s3SecretAccessKey: ")
+          .append(S3_SECRET)
+          .append('\n');
+      if (TRACKED_TASKS.contains(task)) {
+        config.append("          mlflowToken: ").append(MLFLOW_TOKEN).append('\n');
+      }
+    }
+    Path serverConfig = tmp.resolve("server.yml");
+    Files.writeString(serverConfig, config);
+    return serverConfig;
+  }
+
+  @Test
+  void aFailedRunLeaksNoSecretEither() throws Exception {
+    try (S3MockServer server = S3MockServer.start("models")) {
+      Path flow = tmp.resolve("fails.yaml");
+      Files.writeString(
+          flow,
+          """
+          id: fails
+          namespace: prorl
+          tasks:
+            - id: dataset
+              type: io.kestra.plugin.prorl.AssembleDataset
+              generate:
+                - {family: graph_color, count: 20, seed: 1}
+            - id: base
+              type: io.kestra.plugin.prorl.WarmStart
+              dataset: "{{ outputs.dataset.train }}"
+              checkpointRoot: s3://no-such-bucket/prorl
+              steps: 1
+          """);
+      Path out = tmp.resolve("fails.json");
+      LogCapture logs = LogCapture.capture();
+      int exit =
+          RunCommand.execute(
+              new String[] {
+                "run",
+                flow.toString(),
+                "--config",
+                serverConfig(server).toString(),
+                "--outputs",
+                out.toString()
+              });
+      logs.stop();
+      assertThat(exit).isOne();
+      String doc = Files.readString(out);
+      assertThat(Json.MAPPER.readTree(doc).path("state").asString()).isEqualTo("FAILED");
+      String logText = String.join("\n", logs.lines());
+      assertThat(logText).as("the failure is logged").contains("no-such-bucket");
+      for (String produced : List.of(doc, logText)) {
+        assertThat(produced).doesNotContain(S3_SECRET).doesNotContain(MLFLOW_TOKEN);
+      }
+    }
+  }
+
+  /**
+   * Neither the S3 secret key nor the MLflow token appears in anything the run produced: the
+   * outputs file (task outputs, labels), every task log line at any level (and its exception), the
+   * MLflow runs' names, tags, params and artifact locations, the model versions, the request paths,
+   * and every object the run wrote to S3 (checkpoints, manifests, reports, artifacts).
+   */
+  private static void assertNoSecretIn(
+      Path out, LogCapture logs, MlflowStandIn mlflow, S3MockServer server) throws Exception {
+    java.util.Map<String, String> produced = new java.util.LinkedHashMap<>();
+    produced.put("outputs file", Files.readString(out));
+    assertThat(logs.lines()).as("task log lines captured").hasSizeGreaterThan(20);
+    produced.put("task logs", String.join("\n", logs.lines()));
+    StringBuilder tracking = new StringBuilder(mlflow.experiments().toString());
+    for (MlflowStandIn.Run r : mlflow.runs()) {
+      tracking.append(r.name).append(r.artifactUri).append(r.tags).append(r.params);
+    }
+    tracking.append(mlflow.versions("prorl-policy")).append(mlflow.requests());
+    produced.put("MLflow", tracking.toString());
+    try (S3CheckpointStore bucket = S3CheckpointStore.open("s3://models", server.settings())) {
+      List<String> keys = bucket.list("");
+      assertThat(keys).hasSizeGreaterThan(10);
+      for (String key : keys) {
+        try (var in = bucket.get(key)) {
+          produced.put("s3://models/" + key, new String(in.readAllBytes(), "ISO-8859-1"));
+        }
+      }
+    }
+    for (var e : produced.entrySet()) {
+      assertThat(e.getValue())
+          .as(e.getKey())
+          .doesNotContain(S3_SECRET)
+          .doesNotContain(MLFLOW_TOKEN);
     }
   }
 
@@ -201,8 +301,7 @@ class TrainFlowS3Test {
           .containsEntry("trainer.loss.epsLow", "0.2")
           .containsEntry("trainer.loss.epsHigh", "0.28")
           .containsEntry("limits.maxSteps", "2")
-          .containsEntry("keepLast", "1")
-          .doesNotContainValue(S3MockServer.SECRET_KEY);
+          .containsEntry("keepLast", "1");
       assertThat(phase.metrics.get("rewardMean"))
           .extracting(MlflowStandIn.Point::step)
           .containsExactly(1L, 2L);
