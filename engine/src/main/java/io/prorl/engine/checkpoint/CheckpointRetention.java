@@ -48,12 +48,7 @@ public final class CheckpointRetention {
       if (id.equals(newestPerPhase.get(id.phase()))) {
         continue; // a phase end
       }
-      store.delete(id.prefix() + Checkpointer.MANIFEST);
-      for (String key : keys) {
-        if (key.startsWith(id.prefix())) {
-          store.delete(key);
-        }
-      }
+      Checkpointer.delete(store, id);
       deleted.add(store.uri(id.prefix()).toString());
     }
     return deleted;

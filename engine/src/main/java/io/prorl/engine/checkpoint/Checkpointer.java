@@ -109,6 +109,22 @@ public final class Checkpointer {
     }
   }
 
+  /**
+   * Deletes a checkpoint: its manifest first, so that it is no longer complete for any reader even
+   * if the rest of the deletion fails, then its files.
+   */
+  public void delete(CheckpointId id) throws IOException {
+    delete(store, id);
+  }
+
+  /** {@link #delete(CheckpointId)} in a store. */
+  public static void delete(CheckpointStore store, CheckpointId id) throws IOException {
+    store.delete(id.prefix() + MANIFEST);
+    for (String key : store.list(id.prefix())) {
+      store.delete(key);
+    }
+  }
+
   /** The newest checkpoint of a run's phase that has a manifest, if any. */
   public Optional<CheckpointId> latestComplete(String runId, int phase) throws IOException {
     String prefix = String.format("%s/phase-%04d/", runId, phase);

@@ -3,6 +3,7 @@ package io.prorl.engine.checkpoint;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -22,6 +23,8 @@ public final class FileCheckpointStore implements CheckpointStore {
     this.root = root.toAbsolutePath().normalize();
   }
 
+  private static final int PUT_ATTEMPTS = 5;
+
   /** A store for a {@code file:} URI or a plain path. */
   public static FileCheckpointStore of(String uriOrPath) {
     return new FileCheckpointStore(
@@ -31,10 +34,23 @@ public final class FileCheckpointStore implements CheckpointStore {
   @Override
   public void put(String key, Path source) throws IOException {
     Path target = resolve(key);
-    Files.createDirectories(target.getParent());
     Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-    Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING);
-    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    // another writer's delete may prune the (then empty) folder between our creating it and
+    // writing into it (createDirectories then fails with FileAlreadyExistsException, the copy with
+    // NoSuchFileException): create it again, a bounded number of times
+    for (int attempt = 1; ; attempt++) {
+      try {
+        Files.createDirectories(target.getParent());
+        Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return;
+      } catch (FileAlreadyExistsException | NoSuchFileException prunedMeanwhile) {
+        if (attempt == PUT_ATTEMPTS || !Files.exists(source)) {
+          throw prunedMeanwhile;
+        }
+      }
+    }
   }
 
   @Override

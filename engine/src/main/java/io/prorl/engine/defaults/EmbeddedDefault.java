@@ -32,8 +32,8 @@ public final class EmbeddedDefault {
 
   /**
    * The families whose text the tokenizer is trained on: the ones the tiny policy was made for.
-   * Fixed, so that adding a family (code, which a 1.3M-parameter model cannot write) does not change
-   * the tokenizer and with it every measured run; byte-level BPE still encodes any text.
+   * Fixed, so that adding a family (code, which a 1.3M-parameter model cannot write) does not
+   * change the tokenizer and with it every measured run; byte-level BPE still encodes any text.
    */
   static final List<String> CORPUS_FAMILIES =
       List.of("arithmetic", "countdown", "graph_color", "boxnet", "instruction", "stem_mcq");

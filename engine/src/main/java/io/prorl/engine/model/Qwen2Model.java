@@ -170,6 +170,19 @@ public final class Qwen2Model implements AutoCloseable {
     return parameters;
   }
 
+  /** Whether every weight is a finite number (no NaN, no infinity). */
+  public boolean parametersFinite() {
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      for (NDArray p : parameters.values()) {
+        if (p.isNaN().logicalOr(p.isInfinite()).any().getBoolean()) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
   /** The weights as named fp32 tensors, for saving. */
   public Map<String, Tensor> toTensors() {
     Map<String, Tensor> out = new LinkedHashMap<>();

@@ -173,9 +173,18 @@ public final class PhaseTrainer {
         history.add(m);
         listener.onStep(m);
         reason = stopAfter(step, m, policy, validation, validations, start, listener);
-        if (m.skippedUpdates() > 0 && m.skippedUpdates() >= config.updatesPerStep()) {
-          // every update of the step was refused: stop, keeping the last good checkpoint
+        // every update of the step refused: the weights the step started from (those of the
+        // checkpoint after step - 1, if any) give a non-finite loss; or an update left weights
+        // that are not finite numbers (written nowhere yet). Either way: stop, and end the phase
+        // on the last good weights instead.
+        boolean allRefused =
+            m.skippedUpdates() > 0 && m.skippedUpdates() >= config.updatesPerStep();
+        if (allRefused || !policy.parametersFinite()) {
           reason = PhaseResult.StopReason.NON_FINITE_LOSS;
+          if (plan != null) {
+            lastCheckpoint = endOnLastGood(plan, policy, step, allRefused, validations, listener);
+            break;
+          }
         }
         if (plan != null
             && (reason != null || step == limits.maxSteps() || step % plan.everySteps() == 0)) {
@@ -221,6 +230,70 @@ public final class PhaseTrainer {
         reference.close();
       }
     }
+  }
+
+  /**
+   * After a non-finite loss or non-finite weights at {@code step}: when the loss was computed from
+   * the weights of a step checkpoint (written after step - 1), that checkpoint is deleted; the
+   * newest complete checkpoint of the phase left (its weights gave a finite loss) is loaded, and
+   * the phase's end is written at {@code step} with those weights and the reason, so that resumes
+   * and the next phase start from good weights.
+   *
+   * @param previousWeightsBad the loss of {@code step} was not finite (not only the update)
+   * @return the URI of the end checkpoint
+   */
+  private String endOnLastGood(
+      CheckpointPlan plan,
+      Qwen2Model policy,
+      int step,
+      boolean previousWeightsBad,
+      List<Double> validations,
+      TrainingListener listener)
+      throws IOException {
+    Checkpointer checkpointer = plan.checkpointer();
+    CheckpointId bad = new CheckpointId(plan.runId(), plan.phase(), step - 1);
+    if (previousWeightsBad
+        && step - 1 > 0
+        && checkpointer.store().exists(bad.prefix() + Checkpointer.MANIFEST)) {
+      checkpointer.delete(bad);
+      listener.onWarning(
+          "checkpoint "
+              + checkpointer.store().uri(bad.prefix())
+              + " deleted: its weights give a non-finite loss");
+    }
+    CheckpointId good =
+        checkpointer
+            .latestComplete(plan.runId(), plan.phase())
+            .orElseThrow(
+                () -> new IllegalStateException("phase " + plan.phase() + " has no start"));
+    Checkpointer.Loaded loaded = checkpointer.load(good);
+    policy.setWeights(loaded.weights());
+    TrainerState s = loaded.state();
+    listener.onWarning(
+        (previousWeightsBad ? "non-finite loss at step " : "non-finite weights after step ")
+            + step
+            + ": the phase ends on the weights of step "
+            + good.step()
+            + " ("
+            + checkpointer.store().uri(good.prefix())
+            + ")");
+    String uri =
+        checkpointer.write(
+            new CheckpointId(plan.runId(), plan.phase(), step),
+            policy,
+            null,
+            new TrainerState(
+                s.phase(),
+                step,
+                s.seed(),
+                s.dataEpoch(),
+                s.dataOffset(),
+                s.optimizerSteps(),
+                s.referenceKey(),
+                validations,
+                PhaseResult.StopReason.NON_FINITE_LOSS.name()));
+    listener.onCheckpoint(uri, step);
+    return uri;
   }
 
   /** The stop condition met after {@code step}, or null to go on. */
