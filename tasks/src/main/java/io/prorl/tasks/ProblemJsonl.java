@@ -1,14 +1,15 @@
 package io.prorl.tasks;
 
-import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Reader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
@@ -17,8 +18,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Reads and writes problem JSONL: one record per line, validated against {@link ProblemSchema} and
- * the family's own checks. A bad line fails with the source name, the line number and the field.
- * Blank lines are skipped.
+ * the family's own checks. A bad line fails with the source name, the line number and the field; so
+ * does an id used twice. Blank lines are skipped; lines are read with {@link JsonlLines}'s guards
+ * (length, UTF-8, byte-order mark).
  */
 public final class ProblemJsonl {
   private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
@@ -30,9 +32,14 @@ public final class ProblemJsonl {
   }
 
   public List<Problem> read(Path file) throws IOException {
-    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+    try (InputStream in = Files.newInputStream(file)) {
       return read(in, file.toString());
     }
+  }
+
+  /** {@link #read(Reader, String)} of UTF-8 bytes, each line decoded strictly on its own. */
+  public List<Problem> read(InputStream in, String source) throws IOException {
+    return read(new JsonlLines(in, source), source);
   }
 
   /**
@@ -40,16 +47,29 @@ public final class ProblemJsonl {
    * @throws InvalidProblemException {@code <source>:<line>: <what is wrong>}
    */
   public List<Problem> read(Reader reader, String source) throws IOException {
-    BufferedReader in =
-        reader instanceof BufferedReader b ? b : new BufferedReader(reader, 1 << 16);
+    return read(new JsonlLines(reader, source), source);
+  }
+
+  private List<Problem> read(JsonlLines lines, String source) throws IOException {
     List<Problem> out = new ArrayList<>();
-    String line;
-    int number = 0;
-    while ((line = in.readLine()) != null) {
-      number++;
-      if (!line.isBlank()) {
-        out.add(parseLine(line, source, number));
+    Map<String, Integer> firstLineOfId = new HashMap<>();
+    for (String line = lines.next(); line != null; line = lines.next()) {
+      if (line.isBlank()) {
+        continue;
       }
+      Problem p = parseLine(line, source, lines.lineNumber());
+      Integer first = firstLineOfId.putIfAbsent(p.id(), lines.lineNumber());
+      if (first != null) {
+        throw new InvalidProblemException(
+            source
+                + ":"
+                + lines.lineNumber()
+                + ": field id: '"
+                + p.id()
+                + "' already used on line "
+                + first);
+      }
+      out.add(p);
     }
     return out;
   }

@@ -112,6 +112,57 @@ class ProblemJsonlTest {
   }
 
   @Test
+  void aByteOrderMarkAndWindowsLineEndsAreRead(@TempDir Path dir) throws IOException {
+    List<Problem> ps = families.generate("countdown", Map.of(), 5, 2);
+    Path file = dir.resolve("bom.jsonl");
+    Files.writeString(
+        file, "\uFEFF" + ProblemJsonl.toLine(ps.get(0)) + "\r\n" + ProblemJsonl.toLine(ps.get(1)));
+    assertThat(jsonl.read(file)).containsExactlyElementsOf(ps);
+  }
+
+  @Test
+  void bytesThatAreNotUtf8AreRefusedNamingTheLine(@TempDir Path dir) throws IOException {
+    Problem p = families.generate("countdown", Map.of(), 5, 1).get(0);
+    Path file = dir.resolve("latin1.jsonl");
+    byte[] good = (ProblemJsonl.toLine(p) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] bad = "{\"id\":\"caf\u00e9\"}\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    Files.write(file, concat(good, bad));
+    assertThatThrownBy(() -> jsonl.read(file))
+        .isInstanceOf(InvalidProblemException.class)
+        .hasMessage(file + ":2: not valid UTF-8");
+  }
+
+  @Test
+  void aLineOverTheLimitIsRefusedBeforeItIsReadWhole() {
+    String huge = "{\"id\":\"" + "x".repeat(JsonlLines.MAX_LINE_LENGTH) + "\"}";
+    assertError(
+        "\n" + huge,
+        "data.jsonl:2: line longer than " + JsonlLines.MAX_LINE_LENGTH + " characters");
+  }
+
+  @Test
+  void anIdUsedTwiceIsRefusedNamingBothLines() {
+    List<Problem> ps = families.generate("countdown", Map.of(), 5, 2);
+    Problem twin =
+        new Problem(
+            ps.get(0).id(),
+            ps.get(1).family(),
+            ps.get(1).difficulty(),
+            ps.get(1).prompt(),
+            ps.get(1).verifier(),
+            null);
+    assertError(
+        ProblemJsonl.toLine(ps.get(0)) + "\n\n" + ProblemJsonl.toLine(twin),
+        "data.jsonl:3: field id: '" + ps.get(0).id() + "' already used on line 1");
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  @Test
   void writesToAWriterOneLinePerProblem() throws IOException {
     List<Problem> problems = families.generate("stem_mcq", Map.of(), 2, 3);
     StringWriter w = new StringWriter();

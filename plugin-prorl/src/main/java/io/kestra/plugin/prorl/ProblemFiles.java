@@ -6,7 +6,7 @@ import io.prorl.engine.checkpoint.Checkpointer;
 import io.prorl.engine.checkpoint.S3CheckpointStore;
 import io.prorl.tasks.Problem;
 import io.prorl.tasks.ProblemJsonl;
-import java.io.BufferedReader;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,7 +27,7 @@ final class ProblemFiles {
       S3CheckpointStore.Settings s3)
       throws Exception {
     Path local = InputFiles.fetch(runContext, uri, property, s3);
-    try (BufferedReader in = Files.newBufferedReader(local)) {
+    try (InputStream in = Files.newInputStream(local)) {
       return new Read(jsonl.read(in, uri), Checkpointer.sha256(local));
     } finally {
       Files.deleteIfExists(local);

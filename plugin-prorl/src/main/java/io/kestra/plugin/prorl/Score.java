@@ -9,8 +9,8 @@ import io.prorl.tasks.TaskFamilies;
 import io.prorl.tasks.eval.CompletionScoring;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.NotNull;
-import java.io.BufferedReader;
 import java.io.BufferedWriter;
+import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,7 +70,7 @@ public class Score extends S3ConnectedTask implements RunnableTask<Score.Output>
     Path in = InputFiles.fetch(runContext, uri, "from", s3Settings(runContext));
     Path out = runContext.workingDir().createTempFile(".jsonl");
     CompletionScoring.Summary s;
-    try (BufferedReader reader = Files.newBufferedReader(in);
+    try (InputStream reader = Files.newInputStream(in);
         BufferedWriter writer = Files.newBufferedWriter(out)) {
       s =
           new CompletionScoring(TaskFamilies.builtIn())

@@ -1,11 +1,13 @@
 package io.prorl.tasks.dataset;
 
+import io.prorl.tasks.InvalidProblemException;
 import io.prorl.tasks.Problem;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -111,6 +113,7 @@ public final class DatasetAssembler {
     pools.forEach(p -> candidates.addAll(p.problems()));
     NgramOverlap ngrams = new NgramOverlap(decontamination, candidates, evaluationSets);
     Set<String> seen = new HashSet<>();
+    Map<String, String> poolOfId = new HashMap<>();
     Map<String, Removed> removed = new TreeMap<>();
     List<NgramOverlap.Match> matches = new ArrayList<>();
     List<Pool> out = new ArrayList<>();
@@ -129,6 +132,18 @@ public final class DatasetAssembler {
           why = new Removed(1, 0, 0);
         }
         if (why == null) {
+          // pass@k groups completions by problem id: two problems must never share one
+          String first = poolOfId.putIfAbsent(p.id(), pool.name());
+          if (first != null) {
+            throw new InvalidProblemException(
+                "problem id '"
+                    + p.id()
+                    + "' names two different problems, in "
+                    + first
+                    + " and in "
+                    + pool.name()
+                    + ": ids must be unique across the dataset's sources");
+          }
           kept.add(p);
         } else {
           removed.merge(p.family(), why, Removed::plus);

@@ -1,6 +1,7 @@
 package io.prorl.tasks.eval;
 
 import io.prorl.tasks.Json;
+import io.prorl.tasks.JsonlLines;
 import io.prorl.tasks.Problem;
 import io.prorl.tasks.ProblemJsonl;
 import io.prorl.tasks.Reward;
@@ -43,12 +44,22 @@ public final class CompletionScoring {
    */
   public Summary score(BufferedReader in, String source, List<Integer> ks, Writer out)
       throws IOException {
+    return score(new JsonlLines(in, source), source, ks, out);
+  }
+
+  /** {@link #score(BufferedReader, String, List, Writer)} of UTF-8 bytes, checked line by line. */
+  public Summary score(java.io.InputStream in, String source, List<Integer> ks, Writer out)
+      throws IOException {
+    return score(new JsonlLines(in, source), source, ks, out);
+  }
+
+  private Summary score(JsonlLines input, String source, List<Integer> ks, Writer out)
+      throws IOException {
     PassAtKTable table = new PassAtKTable();
     double rewardSum = 0;
-    int lineNumber = 0;
     int lines = 0;
-    for (String line = in.readLine(); line != null; line = in.readLine()) {
-      lineNumber++;
+    for (String line = input.next(); line != null; line = input.next()) {
+      int lineNumber = input.lineNumber();
       if (line.isBlank()) {
         continue;
       }

@@ -55,4 +55,23 @@ class DatasetAssemblerTest {
     assertThat(c.train()).isNotEqualTo(a.train());
     assertThat(a.train()).isNotEqualTo(in.subList(5, 50)); // shuffled, not a prefix split
   }
+
+  @Test
+  void anIdNamingTwoDifferentProblemsAcrossSourcesIsRefusedNamingBoth() {
+    Problem a = families.generate("countdown", Map.of(), 3, 1).get(0);
+    Problem b = families.generate("arithmetic", Map.of(), 3, 1).get(0);
+    Problem sameIdOtherProblem =
+        new Problem(a.id(), b.family(), b.difficulty(), b.prompt(), b.verifier(), null);
+    List<Pool> pools =
+        List.of(
+            Pool.of("s3://data/a.jsonl", List.of(a)),
+            Pool.of("b.jsonl", List.of(sameIdOtherProblem)));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+            DatasetAssembler.assemblePools(pools, List.of(), new DatasetAssembler.Config(0.1, 1)))
+        .hasMessage(
+            "problem id '"
+                + a.id()
+                + "' names two different problems, in s3://data/a.jsonl and in b.jsonl: ids must be"
+                + " unique across the dataset's sources");
+  }
 }
