@@ -1,8 +1,10 @@
 package io.prorl.engine.parallel;
 
 import io.prorl.engine.DjlEngine;
+import io.prorl.tasks.MachineSetting;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,17 +48,12 @@ public final class Lanes {
 
   /** The configured lane count: {@value #PROPERTY}, else {@value #ENV}, else {@link #DEFAULT}. */
   public static int configured() {
-    String value = System.getProperty(PROPERTY);
-    String source = PROPERTY;
-    if (value == null) {
-      value = System.getenv(ENV);
-      source = ENV;
-    }
-    if (value == null || value.isBlank()) {
+    Optional<MachineSetting> setting = MachineSetting.read(PROPERTY, ENV);
+    if (setting.isEmpty()) {
       return DEFAULT;
     }
     try {
-      int lanes = Integer.parseInt(value.trim());
+      int lanes = Integer.parseInt(setting.get().value());
       if (lanes >= 1) {
         return lanes;
       }
@@ -64,7 +61,10 @@ public final class Lanes {
       // reported below
     }
     throw new IllegalArgumentException(
-        source + " must be a whole number >= 1, got '" + value + "'");
+        setting.get().source()
+            + " must be a whole number >= 1, got '"
+            + setting.get().value()
+            + "'");
   }
 
   /** One lane's share of the items, {@code [from, to)}; returns one result per item, in order. */

@@ -1,7 +1,9 @@
 package io.prorl.tasks.code;
 
+import io.prorl.tasks.MachineSetting;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What one sandboxed program may use. ProRL's code reward gives a program 5 s.
@@ -45,20 +47,15 @@ public record SandboxLimits(
    * #PARALLELISM_ENV}, else the number of cores.
    */
   public static SandboxLimits configured() {
-    String value = System.getProperty(PARALLELISM_PROPERTY);
-    String source = PARALLELISM_PROPERTY;
-    if (value == null) {
-      value = System.getenv(PARALLELISM_ENV);
-      source = PARALLELISM_ENV;
-    }
-    if (value == null || value.isBlank()) {
+    Optional<MachineSetting> setting = MachineSetting.read(PARALLELISM_PROPERTY, PARALLELISM_ENV);
+    if (setting.isEmpty()) {
       return DEFAULTS;
     }
     try {
-      return DEFAULTS.withParallelism(Integer.parseInt(value.strip()));
+      return DEFAULTS.withParallelism(Integer.parseInt(setting.get().value()));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          source
+          setting.get().source()
               + ": "
               + e.getMessage().replace("parallelism must", "the sandbox parallelism must"),
           e);
