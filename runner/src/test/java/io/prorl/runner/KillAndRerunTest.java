@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.prorl.engine.Poll;
 import io.prorl.tasks.Json;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -68,24 +67,15 @@ class KillAndRerunTest {
     // the same run in a JVM of its own, killed with SIGKILL once phase 1 wrote a step checkpoint
     Path root = tmp.resolve("killed");
     Path firstStep = root.resolve(RUN + "/phase-0001/step-000001/MANIFEST.json");
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("--enable-native-access=ALL-UNNAMED");
-    command.add("-Xmx2g");
-    command.add("-cp");
-    command.add(
-        Path.of("target/classes").toAbsolutePath()
-            + File.pathSeparator
-            + Files.readString(Path.of(System.getProperty("prorl.runtimeClasspath"))).trim());
-    command.add(RunCommand.class.getName());
-    command.addAll(args(root, tmp.resolve("killed.json")));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.redirectOutput(tmp.resolve("killed.log").toFile());
-    builder.environment().put("DJL_OFFLINE", "true");
-    builder.environment().put("DJL_CACHE_DIR", tmp.resolve("djl").toString());
-    builder.environment().put("OMP_NUM_THREADS", "1");
-    builder.environment().put("MKL_CBWR", "AUTO,STRICT");
-    Process child = builder.start();
+    Process child =
+        ChildRun.start(
+            List.of(
+                Path.of("target/classes").toAbsolutePath().toString(),
+                Files.readString(Path.of(System.getProperty("prorl.runtimeClasspath"))).trim()),
+            args(root, tmp.resolve("killed.json")),
+            tmp.resolve("djl"),
+            tmp.resolve("killed.log"),
+            Map.of());
     try {
       boolean reached =
           Poll.until(Duration.ofMinutes(5), Duration.ofMillis(20), () -> Files.exists(firstStep));

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -52,45 +53,35 @@ class PluginJarLoadTest {
     Path out = tmp.resolve("out.json");
     Path log = tmp.resolve("run.log");
     Path checkpoints = tmp.resolve("ckpt");
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("--enable-native-access=ALL-UNNAMED");
-    command.add("-Xmx2g");
-    command.add("-cp");
-    command.add(String.join(File.pathSeparator, classPath));
-    command.add(RunCommand.class.getName());
-    command.addAll(
-        List.of(
-            "run",
-            FlowValidationTest.flows().resolve("prorl-quickstart.yaml").toString(),
-            "--plugins",
-            plugins.toString(),
-            "--input",
-            "problemsPerFamily=40",
-            "--input",
-            "warmStartSteps=2",
-            "--input",
-            "runSteps=2",
-            "--input",
-            "maxStepsPerPhase=1",
-            "--input",
-            "validationProblems=2",
-            "--input",
-            "evalProblems=2",
-            "--input",
-            "evalSamples=2",
-            "--input",
-            "checkpointRoot=" + checkpoints.toUri(),
-            "--outputs",
-            out.toString()));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.redirectOutput(log.toFile());
-    builder.environment().put("DJL_OFFLINE", "true");
-    builder.environment().put("DJL_CACHE_DIR", tmp.resolve("djl").toString());
-    builder.environment().put("OMP_NUM_THREADS", "1");
-    builder.environment().put("MKL_CBWR", "AUTO,STRICT");
-    builder.environment().put("PRORL_LANES", "1");
-    Process process = builder.start();
+    Process process =
+        ChildRun.start(
+            classPath,
+            List.of(
+                "run",
+                FlowValidationTest.flows().resolve("prorl-quickstart.yaml").toString(),
+                "--plugins",
+                plugins.toString(),
+                "--input",
+                "problemsPerFamily=40",
+                "--input",
+                "warmStartSteps=2",
+                "--input",
+                "runSteps=2",
+                "--input",
+                "maxStepsPerPhase=1",
+                "--input",
+                "validationProblems=2",
+                "--input",
+                "evalProblems=2",
+                "--input",
+                "evalSamples=2",
+                "--input",
+                "checkpointRoot=" + checkpoints.toUri(),
+                "--outputs",
+                out.toString()),
+            tmp.resolve("djl"),
+            log,
+            Map.of("PRORL_LANES", "1"));
     try {
       process.waitFor(8, TimeUnit.MINUTES);
     } finally {

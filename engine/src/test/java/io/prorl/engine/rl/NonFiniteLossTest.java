@@ -38,19 +38,15 @@ class NonFiniteLossTest {
       new SamplingParams(1.0, 1.0, 0, 6, List.of(ChatTemplate.IM_END), 0);
 
   private static TrainerConfig poisoned(double learningRate) {
-    return new TrainerConfig(
-        2,
-        4,
-        1,
-        learningRate,
-        0,
-        0.0,
-        new LossConfig(0.2, 0.28, 0.05, 0, LossConfig.Aggregation.TOKEN),
-        SAMPLING,
-        true,
-        false,
-        3,
-        0.0);
+    return TrainerConfig.builder()
+        .promptsPerStep(2)
+        .groupSize(4)
+        .updatesPerStep(1)
+        .learningRate(learningRate)
+        .maxGradNorm(0.0)
+        .loss(new LossConfig(0.2, 0.28, 0.05, 0, LossConfig.Aggregation.TOKEN))
+        .sampling(SAMPLING)
+        .build();
   }
 
   @TempDir Path dir;
