@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,13 +26,16 @@ import tools.jackson.databind.node.ObjectNode;
  * from PyPI). It serves the REST endpoints the tracker uses under {@code /api/2.0/mlflow/}, checks
  * every request against MLflow's REST API ({@link MlflowRestSchema}: field names, types, required
  * fields, enums) and the rules the real server enforces (unknown run or experiment, batch limits,
- * metric key characters, param immutability, value lengths), answers in MLflow's JSON, and keeps
- * the state for tests to assert. It can play an outage: refusing connections (stopped) or answering
- * 503.
+ * metric, param and tag key rules, param immutability, value lengths, model-version sources on the
+ * server's file system), serves the {@code mlflow-artifacts} proxy, answers in MLflow's JSON, and
+ * keeps the state for tests to assert. It can play an outage (refusing connections when stopped,
+ * 503 to everything), one call failing for good, and refused credentials.
  */
 public final class MlflowStandIn implements AutoCloseable {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final String PREFIX = "/api/2.0/mlflow/";
+  private static final String PROXY_PREFIX = "/api/2.0/mlflow-artifacts/artifacts/";
+  private static final int MAX_MODEL_VERSION_TAG_VALUE = 5000;
   private static final Pattern METRIC_KEY = Pattern.compile("^[/\\w.\\- :]*$");
   private static final Pattern TAG_FILTER =
       Pattern.compile("tags\\.(?:`([^`]+)`|\"([^\"]+)\"|([\\w.]+))\\s*=\\s*'([^']*)'");
@@ -66,7 +70,13 @@ public final class MlflowStandIn implements AutoCloseable {
       String name, String version, String source, String runId, Map<String, String> tags) {}
 
   private int port;
-  private final String artifactRoot;
+  private volatile String artifactRoot;
+  private final Map<String, byte[]> proxied = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Integer> lastingFailures =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private volatile String requiredToken;
+  private volatile java.util.concurrent.CountDownLatch held;
+  private volatile long delayMillis;
   private final Map<String, String> experiments = new LinkedHashMap<>();
   private final Map<String, Run> runs = new LinkedHashMap<>();
   private final Map<String, List<ModelVersion>> models = new LinkedHashMap<>();
@@ -123,6 +133,56 @@ public final class MlflowStandIn implements AutoCloseable {
     plannedRefusals.put(endpoint, times);
   }
 
+  /**
+   * Every request to {@code endpoint} ("METHOD path" under {@code /api/2.0/mlflow/}, or {@code "PUT
+   * mlflow-artifacts"} for the artifact proxy) is answered {@code status} until cleared with 0: a
+   * server that fails one kind of call and answers the rest (e.g. {@code --no-serve-artifacts}).
+   */
+  public void failAlways(String endpoint, int status) {
+    if (status == 0) {
+      lastingFailures.remove(endpoint);
+    } else {
+      lastingFailures.put(endpoint, status);
+    }
+  }
+
+  /** Answers wait until {@link #releaseAnswers()}: a server that has stopped answering. */
+  public void holdAnswers() {
+    held = new java.util.concurrent.CountDownLatch(1);
+  }
+
+  public void releaseAnswers() {
+    java.util.concurrent.CountDownLatch h = held;
+    held = null;
+    if (h != null) {
+      h.countDown();
+    }
+  }
+
+  /** Every answer comes this much later: a slow server. */
+  public void delayAnswers(Duration delay) {
+    delayMillis = delay.toMillis();
+  }
+
+  /** Requests without {@code Authorization: Bearer <token>} are answered 401 (null: no check). */
+  public void requireToken(String token) {
+    requiredToken = token;
+  }
+
+  /**
+   * Runs created from now on get an artifact location served by this stand-in's artifact proxy, as
+   * a default {@code mlflow server} hands out: {@code mlflow-artifacts://127.0.0.1:<port>/...} with
+   * {@code withAuthority}, else {@code mlflow-artifacts:/...}.
+   */
+  public void proxyArtifacts(boolean withAuthority) {
+    artifactRoot = withAuthority ? "mlflow-artifacts://127.0.0.1:" + port : "mlflow-artifacts:";
+  }
+
+  /** Files uploaded through the artifact proxy, by path under its root. */
+  public Map<String, byte[]> proxiedArtifacts() {
+    return Map.copyOf(proxied);
+  }
+
   /** While true every request is answered 503 (a server that is up but failing). */
   public void answer503(boolean on) {
     answering503 = on;
@@ -163,8 +223,31 @@ public final class MlflowStandIn implements AutoCloseable {
     String path = ex.getRequestURI().getPath();
     requests.add(method + " " + path);
     try (ex) {
+      java.util.concurrent.CountDownLatch h = held;
+      if (h != null) {
+        h.await();
+      }
+      if (delayMillis > 0) {
+        Thread.sleep(delayMillis); // the slow server being played, not a wait for a condition
+      }
       if (answering503) {
         reply(ex, 503, error("TEMPORARILY_UNAVAILABLE", "stand-in outage"));
+        return;
+      }
+      String token = requiredToken;
+      if (token != null
+          && !("Bearer " + token).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+        reply(ex, 401, error("UNAUTHENTICATED", "credentials refused"));
+        return;
+      }
+      if (path.startsWith(PROXY_PREFIX) && method.equals("PUT")) {
+        Integer failing = lastingFailures.get("PUT mlflow-artifacts");
+        if (failing != null) {
+          reply(ex, failing, error("TEMPORARILY_UNAVAILABLE", "artifact proxy failing"));
+          return;
+        }
+        proxied.put(path.substring(PROXY_PREFIX.length()), ex.getRequestBody().readAllBytes());
+        reply(ex, 200, JSON.createObjectNode());
         return;
       }
       if (!path.startsWith(PREFIX)) {
@@ -172,6 +255,11 @@ public final class MlflowStandIn implements AutoCloseable {
         return;
       }
       String endpoint = method + " " + path.substring(PREFIX.length());
+      Integer failing = lastingFailures.get(endpoint);
+      if (failing != null) {
+        reply(ex, failing, error("INTERNAL_ERROR", "lasting failure of " + endpoint));
+        return;
+      }
       MlflowRestSchema.Message schema = MlflowRestSchema.REQUESTS.get(endpoint);
       if (schema == null) {
         violations.add(endpoint + ": not an endpoint the stand-in knows");
@@ -202,6 +290,8 @@ public final class MlflowStandIn implements AutoCloseable {
     } catch (RuntimeException e) {
       violations.add(method + " " + path + ": " + e);
       reply(ex, 500, error("INTERNAL_ERROR", e.toString()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -255,6 +345,10 @@ public final class MlflowStandIn implements AutoCloseable {
                 b.path("run_name").asString(""),
                 Long.parseLong(b.path("start_time").asString("0")),
                 artifactRoot + "/" + exp + "/" + id + "/artifacts");
+        String badTag = badKeys(b.path("tags"), "tags");
+        if (badTag != null) {
+          return refuse("INVALID_PARAMETER_VALUE", badTag);
+        }
         for (JsonNode t : b.path("tags")) {
           r.tags.put(t.path("key").asString(), t.path("value").asString());
         }
@@ -344,6 +438,10 @@ public final class MlflowStandIn implements AutoCloseable {
         if (r == null) {
           return refuse("RESOURCE_DOES_NOT_EXIST", "run " + b);
         }
+        String why = keyProblem(b.path("key").asString(""));
+        if (why != null) {
+          return refuse("INVALID_PARAMETER_VALUE", "tag key " + b.path("key") + ": " + why);
+        }
         r.tags.put(b.path("key").asString(), b.path("value").asString());
         return ok(JSON.createObjectNode());
       }
@@ -388,6 +486,32 @@ public final class MlflowStandIn implements AutoCloseable {
         if (!runId.isEmpty() && !runs.containsKey(runId)) {
           return refuse("RESOURCE_DOES_NOT_EXIST", "run " + runId);
         }
+        String source = b.path("source").asString("");
+        if (isLocal(source)
+            && (runId.isEmpty() || !source.startsWith(runs.get(runId).artifactUri + "/"))) {
+          return refuse(
+              "INVALID_PARAMETER_VALUE",
+              "Invalid model version source: '"
+                  + source
+                  + "'. To use a local path as a model version source, the run_id request"
+                  + " parameter has to be specified and the local path has to be contained within"
+                  + " the artifact directory of the run specified by the run_id.");
+        }
+        String badTag = badKeys(b.path("tags"), "tags");
+        if (badTag != null) {
+          return refuse("INVALID_PARAMETER_VALUE", badTag);
+        }
+        for (JsonNode t : b.path("tags")) {
+          if (t.path("value").asString("").length() > MAX_MODEL_VERSION_TAG_VALUE) {
+            return refuse(
+                "INVALID_PARAMETER_VALUE",
+                "model version tag "
+                    + t.path("key").asString()
+                    + ": 'value' exceeds the maximum length of "
+                    + MAX_MODEL_VERSION_TAG_VALUE
+                    + " characters");
+          }
+        }
         Map<String, String> tags = new LinkedHashMap<>();
         b.path("tags").forEach(t -> tags.put(t.path("key").asString(), t.path("value").asString()));
         ModelVersion v =
@@ -420,6 +544,12 @@ public final class MlflowStandIn implements AutoCloseable {
           "INVALID_PARAMETER_VALUE",
           "batch of " + metrics + " metrics, " + params + " params, " + tags + " tags");
     }
+    for (String field : List.of("params", "tags")) {
+      String bad = badKeys(b.path(field), field);
+      if (bad != null) {
+        return refuse("INVALID_PARAMETER_VALUE", bad);
+      }
+    }
     for (JsonNode p : b.path("params")) {
       String key = p.path("key").asString();
       String value = p.path("value").asString();
@@ -437,8 +567,9 @@ public final class MlflowStandIn implements AutoCloseable {
       if (!m.has("key") || !m.has("value") || !m.has("timestamp")) {
         return refuse("INVALID_PARAMETER_VALUE", "metric needs key, value, timestamp: " + m);
       }
-      if (!METRIC_KEY.matcher(m.path("key").asString()).matches()) {
-        return refuse("INVALID_PARAMETER_VALUE", "metric key " + m.path("key"));
+      String why = keyProblem(m.path("key").asString(""));
+      if (why != null) {
+        return refuse("INVALID_PARAMETER_VALUE", "metric key " + m.path("key") + ": " + why);
       }
     }
     b.path("params")
@@ -456,6 +587,43 @@ public final class MlflowStandIn implements AutoCloseable {
                   Long.parseLong(m.path("step").asString("0"))));
     }
     return ok(JSON.createObjectNode());
+  }
+
+  /**
+   * MLflow's rule for metric, param and tag keys ({@code mlflow/utils/validation.py}): the
+   * characters {@code [/\\w.\\- :]}, and a name that does not change under {@code
+   * posixpath.normpath} and does not start with {@code /} or {@code ..} - so no empty, {@code .} or
+   * {@code ..} segment. Null when the key is fine.
+   */
+  public static String keyProblem(String key) {
+    if (!METRIC_KEY.matcher(key).matches()) {
+      return "names may only contain alphanumerics, underscores, dashes, periods, spaces, colons"
+          + " and slashes";
+    }
+    for (String segment : key.split("/", -1)) {
+      if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+        return "names may be treated as files and must not resolve to other names";
+      }
+    }
+    return null;
+  }
+
+  /** The first bad key of a list of {key, value} objects, described; null when all are fine. */
+  private static String badKeys(JsonNode entries, String field) {
+    int i = 0;
+    for (JsonNode e : entries) {
+      String why = keyProblem(e.path("key").asString(""));
+      if (why != null) {
+        return field + "[" + i + "].key '" + e.path("key").asString("") + "': " + why;
+      }
+      i++;
+    }
+    return null;
+  }
+
+  /** A source on the server's own file system: file:, or a path without a scheme. */
+  private static boolean isLocal(String source) {
+    return source.startsWith("file:") || !source.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*");
   }
 
   private static ObjectNode runJson(Run r) {

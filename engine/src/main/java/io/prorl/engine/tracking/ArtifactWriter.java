@@ -29,7 +29,8 @@ final class ArtifactWriter {
 
   void write(String artifactUri, String path, Path file) throws IOException {
     if (artifactUri == null || artifactUri.isBlank()) {
-      throw new MlflowApi.Failure("the run has no artifact location", true, null);
+      throw new MlflowApi.Failure(
+          "the run has no artifact location", MlflowApi.Failure.Kind.REFUSED, null);
     }
     String root = artifactUri.endsWith("/") ? artifactUri : artifactUri + "/";
     if (root.startsWith("s3://")) {
@@ -42,22 +43,39 @@ final class ArtifactWriter {
       Files.createDirectories(target.getParent());
       Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
     } else if (root.startsWith("mlflow-artifacts:")) {
-      proxyPut(root.substring("mlflow-artifacts:".length()).replaceAll("^/+", "") + path, file);
+      proxyPut(proxyBase(root), proxyPath(root) + path, file);
     } else {
       throw new MlflowApi.Failure(
           "artifact location "
               + artifactUri
               + ": scheme not supported (s3://, file:, mlflow-artifacts:)",
-          true,
+          MlflowApi.Failure.Kind.REFUSED,
           null);
     }
   }
 
-  private void proxyPut(String relative, Path file) throws IOException {
+  /**
+   * The server behind {@code mlflow-artifacts:}: {@code mlflow-artifacts://host:port/p} names it
+   * (with the tracking URI's scheme), {@code mlflow-artifacts:/p} means the tracking server, as
+   * MLflow's own artifact repository resolves them.
+   */
+  private String proxyBase(String root) {
+    String authority = URI.create(root).getRawAuthority();
+    if (authority == null || authority.isEmpty()) {
+      return settings.trackingUri().replaceAll("/+$", "");
+    }
+    return URI.create(settings.trackingUri()).getScheme() + "://" + authority;
+  }
+
+  /** The path under the proxy's artifact root, without the authority and leading slashes. */
+  static String proxyPath(String root) {
+    String path = URI.create(root).getRawPath();
+    return path == null ? "" : path.replaceAll("^/+", "");
+  }
+
+  private void proxyPut(String base, String relative, Path file) throws IOException {
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(
-                URI.create(
-                    settings.trackingUri() + "/api/2.0/mlflow-artifacts/artifacts/" + relative))
+        HttpRequest.newBuilder(URI.create(base + "/api/2.0/mlflow-artifacts/artifacts/" + relative))
             .timeout(Duration.ofMinutes(5))
             .PUT(HttpRequest.BodyPublishers.ofFile(file));
     if (settings.token() != null) {
@@ -71,10 +89,9 @@ final class ArtifactWriter {
     try {
       HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() / 100 != 2) {
-        boolean permanent = r.statusCode() / 100 == 4 && r.statusCode() != 429;
         throw new MlflowApi.Failure(
             "PUT artifact " + relative + ": HTTP " + r.statusCode() + " " + r.body(),
-            permanent,
+            MlflowApi.Failure.kindOf(r.statusCode()),
             null);
       }
     } catch (InterruptedException e) {

@@ -10,13 +10,19 @@ import java.util.Optional;
 /**
  * Delivers spooled operations to the tracking server on its own thread, in order, so training never
  * waits on the network. Runs are resolved by key (looked up first, created when missing, parents
- * before children); a refused operation is set aside in the spool's rejected file and delivery goes
- * on; while the server is unreachable the courier waits with a growing pause (up to 30 s) and tries
- * again, keeping everything on disk.
+ * before children). Per kind of failure ({@link MlflowApi.Failure.Kind}): while the server is
+ * unreachable, throttles or fails everything (5xx), the courier waits with a growing pause (up to
+ * 30 s) and tries again, keeping everything on disk; an operation refused for itself (4xx, or a 5xx
+ * {@link #SERVER_ERROR_ATTEMPTS} times in a row while other calls succeed) is set aside in the
+ * spool's rejected file and delivery goes on; refused credentials (401/403) stop delivery with
+ * everything kept in the spool.
  */
 final class Courier implements Runnable {
   static final long FIRST_PAUSE_MILLIS = 250;
   static final long MAX_PAUSE_MILLIS = 30_000;
+
+  /** A 5xx this many times in a row for one operation, while other calls succeed: set aside. */
+  static final int SERVER_ERROR_ATTEMPTS = 5;
 
   private final MlflowApi api;
   private final List<Spool> spools;
@@ -29,6 +35,7 @@ final class Courier implements Runnable {
   private volatile boolean unreachable;
   private volatile String lastProblem;
   private int rejected;
+  private int serverErrors;
 
   /**
    * @param spools delivered in this order: leftovers from earlier tasks first, the live spool last
@@ -97,6 +104,7 @@ final class Courier implements Runnable {
         try {
           deliver(op);
           spool.advance();
+          serverErrors = 0;
           if (unreachable) {
             log.info(
                 "MLflow reachable again; sending the "
@@ -107,31 +115,29 @@ final class Courier implements Runnable {
           pause = FIRST_PAUSE_MILLIS;
         } catch (MlflowApi.Failure e) {
           lastProblem = e.getMessage();
-          if (e.permanent()) {
-            rejected++;
-            spool.reject(op, e.getMessage());
-            log.warn(
-                "MLflow refused a "
-                    + describe(op)
-                    + ": "
-                    + e.getMessage()
-                    + " (kept in "
-                    + spool.rejectedFile()
-                    + ")");
-          } else {
-            if (!unreachable) {
-              log.warn(
-                  "MLflow unreachable ("
-                      + e.getMessage()
-                      + "); buffering on disk in "
-                      + spool.file().getParent()
-                      + " and retrying");
+          switch (e.kind()) {
+            case REFUSED -> setAside(spool, op, e.getMessage());
+            case UNAUTHORIZED -> {
+              stopForCredentials(e);
+              return;
             }
-            unreachable = true;
-            synchronized (this) {
-              wait(pause);
+            case SERVER_ERROR -> {
+              serverErrors++;
+              if (serverErrors >= SERVER_ERROR_ATTEMPTS && answersOtherCalls(op)) {
+                setAside(
+                    spool,
+                    op,
+                    e.getMessage()
+                        + " ("
+                        + serverErrors
+                        + " times in a row, while the server answered other calls)");
+                serverErrors = 0;
+                pause = FIRST_PAUSE_MILLIS;
+              } else {
+                pause = waitOut(e.getMessage(), spool, pause);
+              }
             }
-            pause = Math.min(MAX_PAUSE_MILLIS, pause * 2);
+            case UNREACHABLE, THROTTLED -> pause = waitOut(e.getMessage(), spool, pause);
           }
         } catch (IOException e) {
           lastProblem = e.toString();
@@ -139,10 +145,7 @@ final class Courier implements Runnable {
             log.warn("artifact upload failed (" + e + "); retrying");
           }
           unreachable = true;
-          synchronized (this) {
-            wait(pause);
-          }
-          pause = Math.min(MAX_PAUSE_MILLIS, pause * 2);
+          pause = sleep(pause);
         }
       }
     } catch (InterruptedException e) {
@@ -150,6 +153,67 @@ final class Courier implements Runnable {
     } catch (IOException | RuntimeException e) {
       lastProblem = e.toString();
       log.warn("MLflow delivery stopped: " + e + "; what is left stays in the spool");
+    }
+  }
+
+  /** An operation that can never succeed goes to the spool's rejected file; delivery goes on. */
+  private void setAside(Spool spool, TrackingOp op, String why) throws IOException {
+    rejected++;
+    spool.reject(op, why);
+    log.warn(
+        "MLflow refused a "
+            + describe(op)
+            + ": "
+            + why
+            + " (kept in "
+            + spool.rejectedFile()
+            + ")");
+  }
+
+  /**
+   * The server refuses the credentials: every later call would be refused too, so delivery stops
+   * with everything still in the spool, for the next tracked task that has working credentials.
+   */
+  private void stopForCredentials(MlflowApi.Failure e) {
+    lastProblem = "credentials refused: " + e.getMessage();
+    log.warn(
+        "MLflow refused the credentials ("
+            + e.getMessage()
+            + "); delivery stops, nothing is set aside: the "
+            + pending()
+            + " operations stay in "
+            + spools.get(spools.size() - 1).file().getParent()
+            + " and the next tracked task with working credentials sends them");
+  }
+
+  /** Outage: the operation stays first in line; wait, then try it again. */
+  private long waitOut(String problem, Spool spool, long pause) throws InterruptedException {
+    if (!unreachable) {
+      log.warn(
+          "MLflow unreachable ("
+              + problem
+              + "); buffering on disk in "
+              + spool.file().getParent()
+              + " and retrying");
+    }
+    unreachable = true;
+    return sleep(pause);
+  }
+
+  private long sleep(long pause) throws InterruptedException {
+    synchronized (this) {
+      wait(pause);
+    }
+    return Math.min(MAX_PAUSE_MILLIS, pause * 2);
+  }
+
+  /** Whether a cheap call succeeds: a 5xx that only this operation meets is not an outage. */
+  private boolean answersOtherCalls(TrackingOp op) {
+    try {
+      api.experimentId(op.run().experiment());
+      return true;
+    } catch (MlflowApi.Failure e) {
+      return false;
     }
   }
 

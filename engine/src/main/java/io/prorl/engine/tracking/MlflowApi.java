@@ -6,8 +6,7 @@ import java.util.Optional;
 
 /**
  * The calls of MLflow's REST API (2.0) the tracker makes. Failures surface as {@link
- * MlflowApi.Failure}: {@code permanent} when the server refused the request (4xx other than 429:
- * sending it again cannot help), otherwise transient (unreachable, 5xx, rate limit).
+ * MlflowApi.Failure}, whose {@link MlflowApi.Failure.Kind} says what sending the call again can do.
  */
 public interface MlflowApi extends AutoCloseable {
 
@@ -43,19 +42,44 @@ public interface MlflowApi extends AutoCloseable {
   @Override
   void close();
 
-  /** A failed call. */
+  /** A failed call, classified by what sending it again could do. */
   final class Failure extends RuntimeException {
     private static final long serialVersionUID = 1L;
-    private final boolean permanent;
 
-    public Failure(String message, boolean permanent, Throwable cause) {
-      super(message, cause);
-      this.permanent = permanent;
+    /** What went wrong, and so what the courier does with the operation. */
+    public enum Kind {
+      /** No answer (connection refused, reset, timed out): wait, keep everything on disk. */
+      UNREACHABLE,
+      /** 429: the server asks to slow down: wait. */
+      THROTTLED,
+      /** 5xx: an outage (wait) unless the server answers other calls (set the operation aside). */
+      SERVER_ERROR,
+      /** 401 or 403: the credentials are refused; every later call would be too: stop, keep all. */
+      UNAUTHORIZED,
+      /** Any other refusal (4xx, an unreadable answer): this operation can never succeed. */
+      REFUSED
     }
 
-    /** The server refused the request: sending it again cannot succeed. */
-    public boolean permanent() {
-      return permanent;
+    private final Kind kind;
+
+    public Failure(String message, Kind kind, Throwable cause) {
+      super(message, cause);
+      this.kind = kind;
+    }
+
+    /** The kind of an HTTP status that is not 2xx. */
+    public static Kind kindOf(int httpStatus) {
+      if (httpStatus == 401 || httpStatus == 403) {
+        return Kind.UNAUTHORIZED;
+      }
+      if (httpStatus == 429) {
+        return Kind.THROTTLED;
+      }
+      return httpStatus >= 500 ? Kind.SERVER_ERROR : Kind.REFUSED;
+    }
+
+    public Kind kind() {
+      return kind;
     }
   }
 }

@@ -193,14 +193,16 @@ public final class MlflowClientApi implements MlflowApi {
       return body.get();
     } catch (MlflowHttpException e) {
       int code = e.getStatusCode();
-      boolean permanent = code >= 400 && code < 500 && code != 429;
       throw new Failure(
-          trackingUri + " " + what + ": HTTP " + code + " " + e.getBodyMessage(), permanent, e);
+          trackingUri + " " + what + ": HTTP " + code + " " + e.getBodyMessage(),
+          Failure.kindOf(code),
+          e);
     } catch (MlflowClientException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
-      throw new Failure(trackingUri + " " + what + ": " + cause, false, e);
+      throw new Failure(trackingUri + " " + what + ": " + cause, Failure.Kind.UNREACHABLE, e);
     } catch (tools.jackson.core.JacksonException e) {
-      throw new Failure(trackingUri + " " + what + ": unreadable answer: " + e, true, e);
+      throw new Failure(
+          trackingUri + " " + what + ": unreadable answer: " + e, Failure.Kind.REFUSED, e);
     }
   }
 

@@ -118,10 +118,32 @@ public final class Tracker implements AutoCloseable {
     spool.append(new TrackingOp.End(run, clock.getAsLong(), status));
   }
 
-  /** Registers a checkpoint URI as a version of {@code model}, produced by {@code run}. */
-  public void registerModel(TrackedRun run, String model, String source, Map<String, String> tags)
-      throws IOException {
+  /**
+   * Registers a checkpoint URI as a version of {@code model}, produced by {@code run}. A source on
+   * the local file system ({@code file:} or a bare path) is not sent: MLflow's server refuses it (a
+   * local model-version source must lie inside the run's own artifact directory), so it is logged
+   * as not registered and false is returned; the caller keeps the URI in a run tag.
+   */
+  public boolean registerModel(
+      TrackedRun run, String model, String source, Map<String, String> tags) throws IOException {
+    if (isLocal(source)) {
+      log.warn(
+          "model "
+              + model
+              + ": "
+              + source
+              + " is not registered: MLflow's model registry refuses a source on the local file"
+              + " system; the run keeps it in its tags. Checkpoints under an s3:// root can be"
+              + " registered");
+      return false;
+    }
     spool.append(new TrackingOp.Register(run, clock.getAsLong(), model, source, tags));
+    return true;
+  }
+
+  /** A URI on the local file system: {@code file:}, or a path without a scheme. */
+  static boolean isLocal(String uri) {
+    return uri.startsWith("file:") || !uri.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*");
   }
 
   /** Writes a copy of {@code file} to {@code path} under the run's artifact location. */

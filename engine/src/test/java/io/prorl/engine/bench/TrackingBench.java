@@ -18,9 +18,9 @@ import java.util.Map;
 /**
  * What MLflow tracking costs the training thread, through the real code path ({@link
  * StepMetricsTracking} -> {@link Tracker} -> spool -> courier -> MLflow's Java client): the time of
- * one step's {@code onStep} (23 metrics appended to the spool), with the MLflow stand-in up and
- * with no server at all, and how fast the courier delivers. Usage: {@code ./prorl bench-tracking
- * [STEPS]}.
+ * one step's {@code onStep} (23 metrics appended to the spool), with the MLflow stand-in up, with a
+ * stand-in that answers every call 2 s late, and with no server at all, and how fast the courier
+ * delivers. Usage: {@code ./prorl bench-tracking [STEPS]}.
  */
 public final class TrackingBench {
   private TrackingBench() {}
@@ -47,6 +47,12 @@ public final class TrackingBench {
         "delivered/s");
     try (MlflowStandIn server = MlflowStandIn.start(tmp.resolve("artifacts").toUri().toString())) {
       run("stand-in, up", server.uri(), steps, tmp.resolve("spool-up"), quiet, true);
+    }
+    // a slow server: every answer after 2 s; the courier is always waiting on one
+    try (MlflowStandIn slow = MlflowStandIn.start(tmp.resolve("artifacts").toUri().toString())) {
+      slow.delayAnswers(Duration.ofSeconds(2));
+      run("stand-in, 2 s answers", slow.uri(), steps, tmp.resolve("spool-slow"), quiet, false);
+      slow.delayAnswers(Duration.ZERO);
     }
     // no server: every step stays on disk (the tracker warns at close; this bench discards it)
     int dead;

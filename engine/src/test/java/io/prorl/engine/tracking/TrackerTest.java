@@ -135,7 +135,7 @@ class TrackerTest {
           t.logParams(PHASE, Map.of("lr", "0.0001"));
           t.logMetrics(PHASE, attempt, Map.of("reward", attempt * 0.1));
           t.end(PHASE, attempt == 1 ? "FAILED" : "FINISHED");
-          t.registerModel(EXECUTION, "m", "file:///c/", Map.of());
+          t.registerModel(EXECUTION, "m", "s3://b/c/", Map.of());
         }
       }
       assertThat(server.violations()).isEmpty();

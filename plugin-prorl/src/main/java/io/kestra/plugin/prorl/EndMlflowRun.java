@@ -122,13 +122,14 @@ public class EndMlflowRun extends TrackedTask
     Map<String, String> files = runContext.render(artifacts).asMap(String.class, String.class);
     TrackedRun run = executionRun(runContext, settings);
     Tracker tracker = Tracker.open(settings, log(runContext));
+    boolean registering = false;
     try (tracker) {
       tracker.start(run);
       Map<String, String> runTags = new LinkedHashMap<>(extraTags);
       if (source != null) {
         Map<String, String> lineage = CheckpointTags.of(source, s3Settings(runContext));
         runTags.put("prorl.checkpoint", source);
-        tracker.registerModel(run, model, source, lineage);
+        registering = tracker.registerModel(run, model, source, lineage);
       }
       if (!runTags.isEmpty()) {
         tracker.setTags(run, runTags);
@@ -143,7 +144,7 @@ public class EndMlflowRun extends TrackedTask
       tracker.end(run, end);
     }
     String runId = tracker.runId(run).orElse(null);
-    String version = source == null ? null : tracker.registeredVersions().get(model);
+    String version = registering ? tracker.registeredVersions().get(model) : null;
     runContext
         .logger()
         .info(
@@ -155,7 +156,7 @@ public class EndMlflowRun extends TrackedTask
                 : ", " + source + " registered as " + model + " version " + version);
     return Output.builder()
         .mlflowRunId(runId)
-        .modelName(source == null ? null : model)
+        .modelName(registering ? model : null)
         .modelVersion(version)
         .delivered(tracker.pending() == 0)
         .build();
