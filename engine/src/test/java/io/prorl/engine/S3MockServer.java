@@ -93,6 +93,11 @@ public final class S3MockServer implements AutoCloseable {
     }
   }
 
+  /** The HTTP port, e.g. for a {@link FaultyProxy} in front of the server. */
+  public int port() {
+    return httpPort;
+  }
+
   public String endpoint() {
     return "http://127.0.0.1:" + httpPort;
   }
