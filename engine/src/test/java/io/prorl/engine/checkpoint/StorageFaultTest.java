@@ -34,10 +34,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Connections to S3 cut in the middle of a checkpoint upload (a fault-injecting TCP proxy in front
- * of a real S3 server, S3Mock): the phase fails naming the object, no checkpoint without its
- * manifest is ever used, and the next attempt resumes from the newest complete checkpoint and ends
- * exactly as a run that never met the fault.
+ * Storage failing under a phase: connections to S3 cut in the middle of a checkpoint upload (a
+ * fault-injecting TCP proxy in front of a real S3 server, S3Mock), and a local checkpoint root that
+ * runs out of space (a small tmpfs, mounted as root as the sandbox tests need). The phase fails
+ * naming the object, no checkpoint without its manifest is ever used, earlier checkpoints stay
+ * intact, and the next attempt resumes from the newest complete checkpoint and ends exactly as a
+ * run that never met the fault.
  */
 class StorageFaultTest {
   private static final TaskFamily DIGITS = new DigitFamily();
@@ -138,6 +140,44 @@ class StorageFaultTest {
         assertThat(policy.parameters().get(WEIGHT).toFloatArray()).containsExactly(straightWeights);
       }
       assertThat(reader.latestComplete("cut", 1)).map(CheckpointId::step).contains(4);
+    }
+  }
+
+  @Test
+  void aFullLocalDiskFailsThePhaseNamingTheFileAndKeepsEarlierCheckpoints() throws Exception {
+    Files.writeString(dir.resolve("tokenizer.json"), EmbeddedDefault.tokenizerJson());
+    Path small = Files.createDirectories(dir.resolve("small"));
+    long parameters;
+    try (Qwen2Model policy = Qwen2Model.initialize(EmbeddedDefault.config(), 4, Device.cpu())) {
+      parameters = policy.parameters().values().stream().mapToLong(a -> a.size()).sum();
+    }
+    // a checkpoint holds F32 weights and AdamW's two F32 moments: 12 bytes per parameter;
+    // one and a half of that holds the first checkpoint and not the second
+    long bytes = parameters * 12 * 3 / 2;
+    run("mount", "-t", "tmpfs", "-o", "size=" + bytes, "tmpfs", small.toString());
+    try (Tokenizer tokenizer = Tokenizer.load(dir.resolve("tokenizer.json"));
+        FileCheckpointStore store = new FileCheckpointStore(small)) {
+      try (Qwen2Model policy = Qwen2Model.initialize(EmbeddedDefault.config(), 4, Device.cpu())) {
+        assertThatThrownBy(() -> phase(policy, tokenizer, store, "full", TrainingListener.NONE))
+            .hasMessageContaining("checkpoint I/O failed")
+            .hasMessageContaining("No space left on device")
+            .hasMessageContaining(small.resolve("full/phase-0001/step-000002").toString());
+      }
+      Checkpointer reader =
+          new Checkpointer(store, dir.resolve("tokenizer.json"), null, null, Map.of());
+      assertThat(reader.latestComplete("full", 1)).map(CheckpointId::step).contains(1);
+      // every file of the earlier checkpoint verifies against its manifest
+      assertThat(reader.load(new CheckpointId("full", 1, 1)).state().step()).isEqualTo(1);
+    } finally {
+      run("umount", small.toString());
+    }
+  }
+
+  private static void run(String... command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException(String.join(" ", command) + " failed (needs root): " + out);
     }
   }
 }
