@@ -34,7 +34,22 @@ public final class HfModelDir {
       throw new IOException("no " + CONFIG + " in " + dir);
     }
     ModelConfig c = ModelConfig.read(config);
-    return Qwen2Model.fromTensors(c, readWeights(dir), device);
+    Map<String, SafeTensors.Tensor> weights = readWeights(dir);
+    for (Map.Entry<String, SafeTensors.Tensor> w : weights.entrySet()) {
+      for (float v : w.getValue().data()) {
+        if (!Float.isFinite(v)) {
+          throw new IOException(
+              dir
+                  + ": weight "
+                  + w.getKey()
+                  + " holds "
+                  + v
+                  + " (weights of a run that diverged?); a policy with non-finite weights is not"
+                  + " loaded");
+        }
+      }
+    }
+    return Qwen2Model.fromTensors(c, weights, device);
   }
 
   /** The weights of a directory, single file or sharded. */
@@ -47,8 +62,12 @@ public final class HfModelDir {
     if (!Files.isRegularFile(index)) {
       throw new IOException("no " + WEIGHTS + " nor " + WEIGHTS_INDEX + " in " + dir);
     }
-    JsonNode map =
-        JsonMapper.builder().build().readTree(Files.readString(index)).path("weight_map");
+    JsonNode map;
+    try {
+      map = JsonMapper.builder().build().readTree(Files.readString(index)).path("weight_map");
+    } catch (tools.jackson.core.JacksonException e) {
+      throw new IOException(index + ": not JSON: " + e.getOriginalMessage(), e);
+    }
     TreeSet<String> shards = new TreeSet<>();
     map.properties().forEach(e -> shards.add(e.getValue().asString()));
     Map<String, SafeTensors.Tensor> all = new LinkedHashMap<>();

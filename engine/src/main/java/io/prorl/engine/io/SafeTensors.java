@@ -75,7 +75,15 @@ public final class SafeTensors {
       }
       ByteBuffer headerBuf = ByteBuffer.allocate((int) headerLen);
       readFully(ch, headerBuf, 8, file);
-      JsonNode header = JSON.readTree(new String(headerBuf.array(), StandardCharsets.UTF_8));
+      JsonNode header;
+      try {
+        header = JSON.readTree(new String(headerBuf.array(), StandardCharsets.UTF_8));
+      } catch (tools.jackson.core.JacksonException e) {
+        throw new IOException(file + ": header is not JSON: " + e.getOriginalMessage(), e);
+      }
+      if (header == null || !header.isObject()) {
+        throw new IOException(file + ": header is not a JSON object");
+      }
       long dataStart = 8 + headerLen;
       Map<String, Tensor> out = new LinkedHashMap<>();
       for (Map.Entry<String, JsonNode> e : header.properties()) {
@@ -84,18 +92,34 @@ public final class SafeTensors {
         }
         String name = e.getKey();
         JsonNode info = e.getValue();
+        JsonNode offsets = info.path("data_offsets");
+        if (!info.path("dtype").isString()
+            || !info.path("shape").isArray()
+            || !offsets.isArray()
+            || offsets.size() != 2
+            || !offsets.get(0).isIntegralNumber()
+            || !offsets.get(1).isIntegralNumber()) {
+          throw new IOException(
+              file + ": tensor " + name + " needs a dtype, a shape and two integer data_offsets");
+        }
         DType dtype = dtype(info.path("dtype").asString(), name, file);
         long[] shape = new long[info.path("shape").size()];
-        for (int i = 0; i < shape.length; i++) {
-          shape[i] = info.path("shape").get(i).asLong();
-        }
-        long begin = info.path("data_offsets").get(0).asLong();
-        long end = info.path("data_offsets").get(1).asLong();
         long count = 1;
-        for (long d : shape) {
-          count *= d;
+        for (int i = 0; i < shape.length; i++) {
+          JsonNode d = info.path("shape").get(i);
+          shape[i] = d.isIntegralNumber() ? d.asLong() : -1;
+          if (shape[i] < 0 || shape[i] > Integer.MAX_VALUE) {
+            throw new IOException(
+                file + ": tensor " + name + " has a bad shape " + info.path("shape"));
+          }
+          count = count * shape[i] > Integer.MAX_VALUE ? Integer.MAX_VALUE + 1L : count * shape[i];
         }
-        if (end - begin != count * dtype.bytes || dataStart + end > size || begin < 0) {
+        long begin = offsets.get(0).asLong();
+        long end = offsets.get(1).asLong();
+        if (count > Integer.MAX_VALUE / dtype.bytes
+            || end - begin != count * dtype.bytes
+            || begin < 0
+            || end > size - dataStart) {
           throw new IOException(
               file
                   + ": tensor "

@@ -26,7 +26,12 @@ public final class Tokenizer implements AutoCloseable {
     if (!Files.isRegularFile(tokenizerJson)) {
       throw new IOException("no tokenizer.json at " + tokenizerJson);
     }
-    return new Tokenizer(HuggingFaceTokenizer.newInstance(tokenizerJson, OPTIONS), tokenizerJson);
+    try {
+      return new Tokenizer(HuggingFaceTokenizer.newInstance(tokenizerJson, OPTIONS), tokenizerJson);
+    } catch (RuntimeException e) {
+      // the native tokenizers library reports a malformed file as a bare RuntimeException
+      throw new IOException(tokenizerJson + ": not a readable tokenizer: " + e.getMessage(), e);
+    }
   }
 
   /** Token ids of {@code text}; special tokens written in the text (e.g. <|im_end|>) are kept. */
