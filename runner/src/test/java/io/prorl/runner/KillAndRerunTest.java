@@ -11,23 +11,60 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /**
- * kill -9 of `prorl run flows/prorl-train.yaml` in the middle of its first phase, then the same
- * command again: the run continues from its newest complete checkpoint (the base is not trained
- * again, the phase resumes; the dead trainer's lease is taken over once stale, 2 minutes) and ends
- * in SUCCESS with the same checkpoints and the same reasoning boundary as a run never interrupted.
- * The run id is an input, which is what makes the second execution continue the first one's run.
+ * kill -9 of `prorl run flows/prorl-train.yaml` at a moment of the run, then the same command
+ * again: the run continues from its newest complete checkpoints (a complete base is not trained
+ * again, an unfinished phase resumes; a dead trainer's lease is taken over once stale, 2 minutes)
+ * and ends in SUCCESS with the same checkpoints and the same reasoning boundary as a run never
+ * interrupted. The run id is an input, which is what makes the second execution continue the first
+ * one's run.
+ *
+ * <p>CI kills in the middle of phase 1; {@code ./prorl kill-test} ({@code -Dprorl.killPoints=all})
+ * tries every kill point: during dataset assembly, during the warm start, mid-phase, between
+ * phases, during the final evaluation.
  */
 class KillAndRerunTest {
   private static final String RUN = "kill-run";
 
+  /** When to kill: a condition on the run's checkpoint root and the child's log. */
+  record KillPoint(String name, java.util.function.BiPredicate<Path, String> reached) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  private static final List<KillPoint> ALL =
+      List.of(
+          new KillPoint("dataset assembly", (root, log) -> log.contains(" dataset - ")),
+          new KillPoint("warm start", (root, log) -> log.contains("warm start step 2/4")),
+          new KillPoint(
+              "mid-phase",
+              (root, log) ->
+                  Files.exists(root.resolve(RUN + "/phase-0001/step-000001/MANIFEST.json"))),
+          new KillPoint(
+              "between phases",
+              (root, log) ->
+                  Files.exists(root.resolve(RUN + "/phase-0001/step-000002/MANIFEST.json"))),
+          new KillPoint("final evaluation", (root, log) -> log.contains(" evaluate - ")));
+
+  static List<KillPoint> killPoints() {
+    String wanted = System.getProperty("prorl.killPoints", "mid-phase");
+    return wanted.equals("all")
+        ? ALL
+        : ALL.stream().filter(k -> List.of(wanted.split(",")).contains(k.name())).toList();
+  }
+
+  @TempDir static Path shared;
+  private static JsonNode straight;
+  private static List<String> straightCheckpoints;
+
   @TempDir Path tmp;
 
-  private List<String> args(Path root, Path out) {
+  private static List<String> args(Path root, Path out) {
     return List.of(
         "run",
         FlowValidationTest.flows().resolve("prorl-train.yaml").toString(),
@@ -55,18 +92,29 @@ class KillAndRerunTest {
         out.toString());
   }
 
-  @Test
-  void aKilledRunContinuesWhereItsCheckpointsEndAndEndsAsIfNeverKilled() throws Exception {
-    // the run as it goes when nothing happens
-    Path straightOut = tmp.resolve("straight.json");
-    assertThat(
-            RunCommand.execute(args(tmp.resolve("straight"), straightOut).toArray(String[]::new)))
-        .isZero();
-    JsonNode straight = Json.MAPPER.readTree(Files.readString(straightOut));
+  /** The run as it goes when nothing happens, once for every kill point. */
+  private static synchronized JsonNode straight() throws Exception {
+    if (straight == null) {
+      Path straightOut = shared.resolve("straight.json");
+      assertThat(
+              RunCommand.execute(
+                  args(shared.resolve("straight"), straightOut).toArray(String[]::new)))
+          .isZero();
+      straight = Json.MAPPER.readTree(Files.readString(straightOut));
+      straightCheckpoints = checkpoints(shared.resolve("straight"));
+    }
+    return straight;
+  }
 
-    // the same run in a JVM of its own, killed with SIGKILL once phase 1 wrote a step checkpoint
+  @org.junit.jupiter.params.ParameterizedTest(name = "killed during {0}")
+  @org.junit.jupiter.params.provider.MethodSource("killPoints")
+  void aKilledRunContinuesWhereItsCheckpointsEndAndEndsAsIfNeverKilled(KillPoint point)
+      throws Exception {
+    JsonNode straight = straight();
+
+    // the same run in a JVM of its own, killed with SIGKILL once the kill point is reached
     Path root = tmp.resolve("killed");
-    Path firstStep = root.resolve(RUN + "/phase-0001/step-000001/MANIFEST.json");
+    Path log = tmp.resolve("killed.log");
     Process child =
         ChildRun.start(
             List.of(
@@ -74,24 +122,24 @@ class KillAndRerunTest {
                 Files.readString(Path.of(System.getProperty("prorl.runtimeClasspath"))).trim()),
             args(root, tmp.resolve("killed.json")),
             tmp.resolve("djl"),
-            tmp.resolve("killed.log"),
+            log,
             Map.of());
     try {
       boolean reached =
-          Poll.until(Duration.ofMinutes(5), Duration.ofMillis(20), () -> Files.exists(firstStep));
-      assertThat(reached)
-          .as(
-              "phase 1's first step checkpoint; the child's log:\n%s",
-              tail(tmp.resolve("killed.log")))
-          .isTrue();
+          Poll.until(
+              Duration.ofMinutes(5),
+              Duration.ofMillis(20),
+              () -> point.reached().test(root, Files.exists(log) ? Files.readString(log) : ""));
+      assertThat(reached).as("kill point %s; the child's log:\n%s", point, tail(log)).isTrue();
     } finally {
       child.descendants().forEach(ProcessHandle::destroyForcibly);
       child.destroyForcibly(); // SIGKILL
       child.waitFor(30, TimeUnit.SECONDS);
     }
     assertThat(child.isAlive()).isFalse();
-    List<String> atKill = checkpoints(root);
-    System.out.println("KillAndRerunTest: killed with these complete checkpoints: " + atKill);
+    List<String> atKill = Files.exists(root) ? checkpoints(root) : List.of();
+    System.out.println(
+        "KillAndRerunTest: killed during " + point + " with these complete checkpoints: " + atKill);
     assertThat(Files.exists(tmp.resolve("killed.json")))
         .as("no outputs from a killed run")
         .isFalse();
@@ -104,18 +152,28 @@ class KillAndRerunTest {
     JsonNode rerun = Json.MAPPER.readTree(Files.readString(rerunOut));
     assertThat(rerun.path("state").asString()).isEqualTo("SUCCESS");
     assertThat(exit).isZero();
-    assertThat(logs.lines())
-        .as("the base is reused, not trained again")
-        .anySatisfy(l -> assertThat(l).contains("base policy of run " + RUN + " already complete"));
+    if (atKill.stream().anyMatch(c -> c.contains("phase-0000"))) {
+      assertThat(logs.lines())
+          .as("a complete base is reused, not trained again")
+          .anySatisfy(
+              l -> assertThat(l).contains("base policy of run " + RUN + " already complete"));
+    }
 
     // the same checkpoints and the same boundary as the run never killed
-    assertThat(checkpoints(root)).isEqualTo(checkpoints(tmp.resolve("straight")));
+    assertThat(checkpoints(root)).isEqualTo(straightCheckpoints);
     JsonNode a = straight.path("outputs");
     JsonNode b = rerun.path("outputs");
-    assertThat(b.path("final").path("checkpoint").asString())
-        .isEqualTo(a.path("final").path("checkpoint").asString().replace("/straight/", "/killed/"));
+    assertThat(inRun(b.path("final").path("checkpoint").asString()))
+        .isEqualTo(inRun(a.path("final").path("checkpoint").asString()))
+        .isNotEmpty();
     assertThat(b.path("report").path("boundary")).isEqualTo(a.path("report").path("boundary"));
     assertThat(b.path("evaluate").path("passAtK")).isEqualTo(a.path("evaluate").path("passAtK"));
+  }
+
+  /** A checkpoint URI from the run's folder on ({@code kill-run/phase-.../step-.../}). */
+  private static String inRun(String uri) {
+    int at = uri.indexOf("/" + RUN + "/");
+    return at < 0 ? "" : uri.substring(at + 1);
   }
 
   /** The run's complete checkpoints, as paths relative to the root. */

@@ -18,15 +18,17 @@ final class Lineage {
   }
 
   /**
-   * The unit of work a TrainPhase is for, the same for each of its retries: execution, task and the
-   * iteration of an enclosing Loop ({@code item.index}) or LoopUntil ({@code taskrun.iteration}).
-   * Not the task run id: Kestra 2.0 can append a second task run for a task that is being retried
-   * (kestra-io/kestra#18909), and that duplicate must find the same phase.
+   * The unit of work a TrainPhase is for, the same for each of its retries and for a rerun of the
+   * same run: the run id, the task and the iteration of an enclosing Loop ({@code item.index}) or
+   * LoopUntil ({@code taskrun.iteration}). Not the task run id: Kestra 2.0 can append a second task
+   * run for a task that is being retried (kestra-io/kestra#18909), and that duplicate must find the
+   * same phase. Not the execution id: after a kill, a new execution of the same run must find that
+   * its first iteration's phase already ended (and return it, so its boundary is evaluated) rather
+   * than start the next one.
    */
-  static String taskKey(RunContext runContext) throws Exception {
+  static String taskKey(RunContext runContext, String runId) throws Exception {
     RunContext.TaskRunInfo t = runContext.taskRunInfo();
-    StringBuilder key =
-        new StringBuilder(runContext.render("{{ execution.id }}")).append('/').append(t.taskId());
+    StringBuilder key = new StringBuilder(runId).append('/').append(t.taskId());
     if (runContext.getVariables().get("item") instanceof Map<?, ?> item
         && item.get("index") != null) {
       key.append("/item-").append(item.get("index"));

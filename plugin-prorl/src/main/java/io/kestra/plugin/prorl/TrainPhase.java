@@ -160,7 +160,7 @@ public class TrainPhase extends PhaseSettings implements RunnableTask<TrainPhase
                     store, run, Rendered.required(rc, policy, String.class, "policy")))
             .datasetSha256(sha)
             .lineage(Lineage.of(rc))
-            .taskKey(Lineage.taskKey(rc))
+            .taskKey(Lineage.taskKey(rc, run))
             .s3(s3Settings(rc))
             .build();
     Map<String, String> tags = new LinkedHashMap<>(Lineage.of(rc));
