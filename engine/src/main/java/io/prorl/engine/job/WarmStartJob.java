@@ -82,6 +82,12 @@ public final class WarmStartJob {
             Qwen2Model.initialize(EmbeddedDefault.config(), config.initSeed(), Device.cpu())) {
       int steps = config.sft().steps();
       int every = Math.max(1, steps / 10);
+      log.accept(
+          "run "
+              + config.runId()
+              + ": warm-starting the base for "
+              + steps
+              + " steps (after a crash, the same run id continues this run)");
       long start = System.nanoTime();
       double loss =
           WarmStart.run(
