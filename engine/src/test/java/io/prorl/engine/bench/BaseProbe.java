@@ -259,7 +259,7 @@ public final class BaseProbe {
     return held;
   }
 
-  private static Row probe(
+  static Row probe(
       Spec s,
       boolean trained,
       List<Problem> sftSet,
