@@ -318,4 +318,52 @@ class FlowValidationTest {
             trainPhase("dataset: \"{{ inputs.d }}\"\nepsLow: \"{{ inputs.lo }}\"\nepsHigh: 0.1"));
     assertThat(v).isEmpty();
   }
+
+  @Test
+  void anUnknownPropertyIsRefusedNamingIt() {
+    List<String> v =
+        runner.validateSource(trainPhase("dataset: file:///tmp/d.jsonl\nlearningRat: 0.1"));
+    assertThat(v).anySatisfy(m -> assertThat(m).contains("learningRat"));
+  }
+
+  /**
+   * A property typed {@code Property<Double>} holds text until run time (it may be an expression),
+   * so Kestra's validation lets {@code lots} through; the task then fails naming the value.
+   */
+  @Test
+  void aValueOfTheWrongTypeFailsTheTaskNamingIt() throws Exception {
+    assertThat(failedRunLog("validationFraction: lots"))
+        .anySatisfy(l -> assertThat(l).contains("lots"));
+  }
+
+  @Test
+  void anExpressionThatFailsAtRunTimeFailsTheTaskNamingIt() throws Exception {
+    assertThat(failedRunLog("validationFraction: \"{{ inputs.nope }}\""))
+        .anySatisfy(l -> assertThat(l).contains("validationFraction").contains("inputs"));
+  }
+
+  /** Runs a one-task flow (a small dataset plus {@code extra}), expects FAILED, returns its log. */
+  private static List<String> failedRunLog(String extra) throws Exception {
+    LogCapture logs = LogCapture.capture();
+    io.kestra.core.models.executions.Execution execution;
+    try {
+      execution =
+          runInline(
+              """
+              id: bad-value
+              namespace: prorl.test
+              tasks:
+                - id: dataset
+                  type: io.kestra.plugin.prorl.AssembleDataset
+                  generate:
+                    - family: countdown
+                      count: 4
+              """
+                  + extra.indent(4));
+    } finally {
+      logs.stop();
+    }
+    assertThat(execution.getState().getCurrent().name()).isEqualTo("FAILED");
+    return logs.lines();
+  }
 }

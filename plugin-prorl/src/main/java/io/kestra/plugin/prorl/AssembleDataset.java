@@ -190,7 +190,7 @@ public class AssembleDataset extends S3ConnectedTask
     Rules.check(DatasetEntries.violations(gen, src, ood));
     DatasetAssembler.Config config =
         new DatasetAssembler.Config(
-            runContext.render(validationFraction).as(Double.class).orElseThrow(),
+            Rendered.required(runContext, validationFraction, Double.class, "validationFraction"),
             runContext.render(seed).as(Long.class).orElseThrow(),
             new Decontamination(
                 runContext.render(ngramSize).as(Integer.class).orElseThrow(),

@@ -12,13 +12,26 @@ final class Rendered {
   private Rendered() {}
 
   static <T> T required(RunContext rc, Property<T> p, Class<T> type, String name) throws Exception {
-    return rc.render(p)
-        .as(type)
+    return rendered(rc, p, type, name)
         .orElseThrow(() ->
             new IllegalArgumentException(
                 name
                     + ": no value (the property is empty or its expression rendered to"
                     + " nothing)"));
+  }
+
+  /**
+   * The rendered value; a value that does not render as {@code type} (a word where a number
+   * belongs, an expression naming a missing variable) fails naming the property.
+   */
+  static <T> java.util.Optional<T> rendered(
+      RunContext rc, Property<T> p, Class<T> type, String name) throws Exception {
+    try {
+      return rc.render(p).as(type);
+    } catch (io.kestra.core.exceptions.IllegalVariableEvaluationException e) {
+      throw new IllegalArgumentException(
+          name + ": cannot be read as " + type.getSimpleName() + ": " + e.getMessage(), e);
+    }
   }
 
   /** The rendered value, or null when the property is unset (an optional property). */
