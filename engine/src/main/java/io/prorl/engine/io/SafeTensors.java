@@ -112,7 +112,8 @@ public final class SafeTensors {
             throw new IOException(
                 file + ": tensor " + name + " has a bad shape " + info.path("shape"));
           }
-          count = count * shape[i] > Integer.MAX_VALUE ? Integer.MAX_VALUE + 1L : count * shape[i];
+          // both factors are at most 2^31, so the product fits a long; capped just above an int
+          count = Math.min(count * shape[i], Integer.MAX_VALUE + 1L);
         }
         long begin = offsets.get(0).asLong();
         long end = offsets.get(1).asLong();
