@@ -19,11 +19,21 @@ python, not another one on the PATH, from the repository root:
     /usr/bin/python3 engine/src/test/python/anchor_torch.py
 
 (`./prorl bench-engine anchor` runs it and then the Java engine.) It uses 2 threads
-(torch.set_num_threads below); measured figures are in BENCHMARKS.md.
+(torch.set_num_threads below; ANCHOR_THREADS=1 for one); measured figures are in BENCHMARKS.md.
+
+`anchor_torch.py rl` times one whole RL step instead, as RlStepBench does it in Java
+(`./prorl bench-rl anchor` runs both): 8 prompts x 8 responses of 32 new tokens sampled with a KV
+cache at temperature 1 (the sampler's log-probs kept as the "old" ones), the reference policy's
+log-probs of the responses (no gradient, no entropy), then 2 mini-batch updates of 32 responses,
+each: policy log-probs and entropy of the response tokens, the clipped surrogate with
+eps_low 0.2 / eps_high 0.28 and a k3 KL term (beta 1e-3), global-norm clipping at 1, AdamW. Shapes:
+the embedded tiny policy (vocab 1024, d 160, 4 layers, 4 / 2 heads, ff 448, tied embeddings) and
+~32M (as above). The prompt length is an argument (`rl P`, default 24: RlStepBench prints the
+length its prompts have).
 """
-import math, sys, time, torch, torch.nn as nn, torch.nn.functional as F
+import copy, math, os, sys, time, torch, torch.nn as nn, torch.nn.functional as F
 torch.manual_seed(0)
-torch.set_num_threads(2)
+torch.set_num_threads(int(os.environ.get("ANCHOR_THREADS", "2")))
 
 def matmul_gflops(n=1024, reps=20):
     a = torch.randn(n, n)
@@ -65,12 +75,15 @@ class Block(nn.Module):
         return x + s.dn(F.silu(s.g(y)) * s.u(y))
 
 class LM(nn.Module):
-    def __init__(s, V, d, L, h, kv, ff):
+    def __init__(s, V, d, L, h, kv, ff, tied=False):
         super().__init__(); s.emb = nn.Embedding(V, d); s.blocks = nn.ModuleList(Block(d, h, kv, ff) for _ in range(L)); s.n = RMSNorm(d); s.head = nn.Linear(d, V, bias=False)
-    def forward(s, ids, start=0, caches=None):
+        if tied: s.head.weight = s.emb.weight
+    def hidden(s, ids, start=0, caches=None):
         pos = torch.arange(start, start + ids.shape[1]); x = s.emb(ids)
         for i, b in enumerate(s.blocks): x = b(x, pos, None if caches is None else caches[i])
-        return s.head(s.n(x))
+        return s.n(x)
+    def forward(s, ids, start=0, caches=None):
+        return s.head(s.hidden(ids, start, caches))
 
 def bench(name, V, d, L, h, kv, ff, B=32, T=64, steps=10, dec_B=64, dec_T=64):
     m = LM(V, d, L, h, kv, ff); opt = torch.optim.AdamW(m.parameters(), lr=1e-4)
@@ -90,6 +103,65 @@ def bench(name, V, d, L, h, kv, ff, B=32, T=64, steps=10, dec_B=64, dec_T=64):
                 nxt = torch.multinomial(logits[:, -1].softmax(-1), 1); logits = m(nxt, pos, caches); pos += 1
         decode(); t = time.perf_counter(); decode(); dec_tps = dec_B * dec_T / (time.perf_counter() - t)
     print(f"{name}: params {n/1e6:.2f}M  train {train_tps:,.0f} tok/s (fwd+bwd+AdamW, B={B} T={T})  decode {dec_tps:,.0f} tok/s (KV cache, B={dec_B})  train GFLOP/s {6*n*train_tps/1e9:.1f}")
+
+def response_logprobs(m, seq, P, with_entropy):
+    """log-probs (and entropy) of the response tokens seq[:, P:]: the head runs on the positions
+    that predict them only, as the Java SequenceScorer does."""
+    h = m.hidden(seq[:, :-1])[:, P - 1 :]
+    logp = F.log_softmax(m.head(h), -1)
+    lp = logp.gather(-1, seq[:, P:, None]).squeeze(-1)
+    return lp, (-(logp.exp() * logp).sum(-1) if with_entropy else None)
+
+def rl_step(pol, ref, opt, V, P, prompts=8, group=8, new=32, updates=2, eps_low=0.2, eps_high=0.28, beta=1e-3):
+    """One RL step; returns (sample s, reference s, update s)."""
+    t0 = time.perf_counter()
+    with torch.no_grad():
+        ids = torch.randint(0, V, (prompts, P)).repeat_interleave(group, 0)
+        caches = [dict() for _ in pol.blocks]; logits = pol(ids, 0, caches)[:, -1]
+        toks, old = [], []
+        for t in range(new):
+            logp = F.log_softmax(logits, -1); nxt = torch.multinomial(logp.exp(), 1)
+            toks.append(nxt); old.append(logp.gather(-1, nxt))
+            if t + 1 < new: logits = pol(nxt, P + t, caches)[:, -1]
+        seq = torch.cat([ids] + toks, 1); old = torch.cat(old, 1)
+        reward = torch.rand(prompts, group)
+        adv = ((reward - reward.mean(1, keepdim=True)) / (reward.std(1, keepdim=True) + 1e-6)).reshape(-1, 1)
+    t1 = time.perf_counter()
+    with torch.no_grad():
+        ref_lp, _ = response_logprobs(ref, seq, P, False)
+    t2 = time.perf_counter()
+    per = seq.shape[0] // updates
+    for u in range(updates):
+        mb = slice(u * per, (u + 1) * per)
+        lp, ent = response_logprobs(pol, seq[mb], P, True)
+        ratio = (lp - old[mb]).exp()
+        surrogate = torch.min(ratio * adv[mb], ratio.clamp(1 - eps_low, 1 + eps_high) * adv[mb])
+        d = ref_lp[mb] - lp; kl = d.exp() - d - 1
+        loss = (-surrogate + beta * kl).sum() / lp.numel()
+        opt.zero_grad(); loss.backward()
+        torch.nn.utils.clip_grad_norm_(pol.parameters(), 1.0); opt.step()
+        _ = ent.detach().mean().item()
+    return t1 - t0, t2 - t1, time.perf_counter() - t2
+
+def rl_bench(name, V, d, L, h, kv, ff, tied, P, steps=3):
+    pol = LM(V, d, L, h, kv, ff, tied); ref = copy.deepcopy(pol)
+    for p in ref.parameters(): p.requires_grad_(False)
+    opt = torch.optim.AdamW(pol.parameters(), lr=1e-4, weight_decay=0.0)
+    rl_step(pol, ref, opt, V, P)
+    t = [rl_step(pol, ref, opt, V, P) for _ in range(steps)]
+    med = lambda xs: sorted(xs)[len(xs) // 2]
+    s, r, u = (med([x[i] for x in t]) for i in range(3))
+    n = sum(p.numel() for p in pol.parameters())
+    print(f"{name:<6} {'torch':>6} {n/1e6:7.1f}M {s:10.2f} {r:12.2f} {u:10.2f} {med([sum(x) for x in t]):10.2f}   prompt {P} + 32 new tokens, 64 responses")
+
+if len(sys.argv) > 1 and sys.argv[1] == "rl":
+    P = int(sys.argv[2]) if len(sys.argv) > 2 else 24
+    which = sys.argv[3:] or ["tiny", "32m"]
+    print(f"torch {torch.__version__} threads {torch.get_num_threads()}: one RL step, medians of 3 after 1")
+    print(f"{'model':<6} {'engine':>6} {'params':>8} {'sample s':>10} {'reference s':>12} {'update s':>10} {'step s':>10}")
+    if "tiny" in which: rl_bench("tiny", V=1024, d=160, L=4, h=4, kv=2, ff=448, tied=True, P=P)
+    if "32m" in which: rl_bench("~32M", V=8192, d=512, L=8, h=8, kv=2, ff=1536, tied=False, P=P)
+    sys.exit(0)
 
 print(f"torch {torch.__version__} threads {torch.get_num_threads()}  matmul fp32 1024^3: {matmul_gflops():.1f} GFLOP/s")
 bench("tiny", V=512, d=128, L=4, h=4, kv=2, ff=384)

@@ -1,8 +1,6 @@
 package io.prorl.engine.bench;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDManager;
-import io.prorl.engine.DigitFamily;
 import io.prorl.engine.DjlEngine;
 import io.prorl.engine.checkpoint.CheckpointId;
 import io.prorl.engine.checkpoint.Checkpointer;
@@ -11,17 +9,9 @@ import io.prorl.engine.checkpoint.TrainerState;
 import io.prorl.engine.defaults.EmbeddedDefault;
 import io.prorl.engine.model.ModelConfig;
 import io.prorl.engine.model.Qwen2Model;
-import io.prorl.engine.optim.AdamW;
 import io.prorl.engine.parallel.Lanes;
-import io.prorl.engine.rl.GrpoStep;
-import io.prorl.engine.rl.LossConfig;
-import io.prorl.engine.rl.ProblemStream;
-import io.prorl.engine.rl.RolloutGenerator;
 import io.prorl.engine.rl.StepMetrics;
-import io.prorl.engine.rl.TrainerConfig;
-import io.prorl.engine.rl.TrainingListener;
 import io.prorl.engine.rl.WarmStart;
-import io.prorl.engine.sampling.SamplingParams;
 import io.prorl.engine.tokenizer.ChatTemplate;
 import io.prorl.engine.tokenizer.Tokenizer;
 import io.prorl.tasks.Problem;
@@ -34,14 +24,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Time of one ProRL step, split into sampling (+ verifier), reference log-probs, update (scoring
- * with gradient, backward, AdamW) and checkpoint, for the embedded tiny policy and a ~32M model. A
- * step: 8 prompts x 8 responses of at most 32 tokens, 2 mini-batch updates, beta 1e-3 (so the
- * reference pass runs); the reward is the share of digits, which a random policy earns a little of,
- * so every step trains. Medians of 3 steps after 1 warm-up step, with one lane and with two (see
- * {@link Lanes}).
+ * Time of one ProRL step ({@link RlRig}), split into sampling (+ verifier), reference log-probs,
+ * update (scoring with gradient, backward, AdamW), then the checkpoint written after it (not part
+ * of "RL step s"), for the embedded tiny policy, a ~32M and a ~50M model. Medians of 3 steps after
+ * 1 warm-up step, with one lane and with two (see {@link Lanes}).
  *
- * <p>Run: {@code ./prorl bench-rl}.
+ * <p>Run: {@code ./prorl bench-rl}; {@code ./prorl bench-rl anchor} runs the same step in PyTorch
+ * eager first ({@code engine/src/test/python/anchor_torch.py rl}) with this bench's prompt length.
  */
 public final class RlStepBench {
   private RlStepBench() {}
@@ -50,26 +39,21 @@ public final class RlStepBench {
     DjlEngine.pytorch();
     Path dir = Files.createTempDirectory("prorl-bench-rl");
     Files.writeString(dir.resolve("tokenizer.json"), EmbeddedDefault.tokenizerJson());
-    ModelConfig tiny = EmbeddedDefault.config();
-    ModelConfig mid =
-        new ModelConfig(
-            8192, 512, 8, 8, 2, 1536, 10000.0, 1e-6, false, 4096, -1, tiny.eosTokenIds());
-    // the issue's ~50M shape: d 640, 8 layers, 10 heads sharing 2 kv heads, SwiGLU 2048, untied
-    ModelConfig large =
-        new ModelConfig(
-            8192, 640, 8, 10, 2, 2048, 10000.0, 1e-6, false, 4096, -1, tiny.eosTokenIds());
     List<ModelConfig> configs = new ArrayList<>();
     for (String name : args.length == 0 ? new String[] {"tiny", "32m", "50m"} : args) {
-      configs.add(
-          switch (name) {
-            case "tiny" -> tiny;
-            case "32m" -> mid;
-            case "50m" -> large;
-            default ->
-                throw new IllegalArgumentException("model must be tiny, 32m or 50m: " + name);
-          });
+      if (!name.startsWith("--")) {
+        configs.add(RlRig.shape(name));
+      }
     }
     try (Tokenizer tokenizer = Tokenizer.load(dir.resolve("tokenizer.json"))) {
+      if (args.length > 0 && args[0].equals("--prompt-length")) {
+        // for the PyTorch anchor: the longest prompt of a step, the length every prompt pads to
+        System.out.println(promptLength(tokenizer));
+        return;
+      }
+      System.out.printf(
+          "prompts of %d tokens (padded), responses of at most 32: 64 per step%n",
+          promptLength(tokenizer));
       warmStart(tokenizer);
       System.out.printf(
           "%-6s %6s %8s %10s %12s %10s %12s %10s %12s%n",
@@ -80,7 +64,7 @@ public final class RlStepBench {
           "reference s",
           "update s",
           "checkpoint s",
-          "step s",
+          "RL step s",
           "ckpt MB");
       for (ModelConfig config : configs) {
         // side by side: the same step with one lane (sampling, reference, update), then with two
@@ -131,36 +115,7 @@ public final class RlStepBench {
 
   private static void bench(ModelConfig config, Tokenizer tokenizer, Path dir, int lanes)
       throws Exception {
-    DigitFamily digits = new DigitFamily();
-    List<Problem> train = new ArrayList<>();
-    for (int i = 0; i < 32; i++) {
-      train.add(digits.generate(Map.of(), 0, i));
-    }
-    SamplingParams sampling = new SamplingParams(1.0, 1.0, 0, 32, List.of(ChatTemplate.IM_END), 0);
-    TrainerConfig tc =
-        new TrainerConfig(
-            8,
-            8,
-            2,
-            1e-4,
-            0,
-            1.0,
-            new LossConfig(0.2, 0.28, 1e-3, 0, LossConfig.Aggregation.TOKEN),
-            sampling,
-            true,
-            false,
-            3,
-            0.0);
-    try (Qwen2Model policy = Qwen2Model.initialize(config, 1, Device.cpu());
-        Qwen2Model reference = Qwen2Model.fromTensors(config, policy.toTensors(), Device.cpu());
-        NDManager m = policy.manager().newSubManager();
-        AdamW adam = new AdamW(new AdamW.Config(0.9, 0.999, 1e-8, 0), m)) {
-      policy.parameters().values().forEach(p -> p.setRequiresGradient(true));
-      RolloutGenerator rollouts =
-          new RolloutGenerator(policy, tokenizer, new TaskFamilies(List.of(digits)), sampling, 8);
-      GrpoStep step =
-          new GrpoStep(policy, reference, rollouts::rollout, tc, adam, TrainingListener.NONE);
-      ProblemStream prompts = new ProblemStream(train, 1);
+    try (RlRig rig = new RlRig(config, tokenizer)) {
       Checkpointer checkpointer =
           new Checkpointer(
               new FileCheckpointStore(dir.resolve("ckpt-" + lanes)),
@@ -169,22 +124,30 @@ public final class RlStepBench {
               null,
               Map.of());
       double[][] t = new double[5][3];
-      step.run(prompts, 1, 1);
+      rig.step(1);
       for (int i = 0; i < 3; i++) {
-        StepMetrics s = step.run(prompts, i + 2, i + 2);
+        StepMetrics s = rig.step(i + 2);
         long c0 = System.nanoTime();
         CheckpointId id = new CheckpointId("bench", 1, i + 2);
         checkpointer.write(
             id,
-            policy,
-            adam,
+            rig.policy,
+            rig.adam,
             new TrainerState(
-                1, i + 2, 0, 0, 0, adam.step(), "bench/phase-0001/step-000000/", List.of(), null));
+                1,
+                i + 2,
+                0,
+                0,
+                0,
+                rig.adam.step(),
+                "bench/phase-0001/step-000000/",
+                List.of(),
+                null));
         t[0][i] = s.sampleSeconds();
         t[1][i] = s.referenceSeconds();
         t[2][i] = s.updateSeconds();
         t[3][i] = (System.nanoTime() - c0) / 1e9;
-        t[4][i] = s.wallSeconds() + t[3][i];
+        t[4][i] = s.wallSeconds();
       }
       long bytes;
       try (var files = Files.walk(dir.resolve("ckpt-" + lanes + "/bench/phase-0001/step-000004"))) {
@@ -192,7 +155,7 @@ public final class RlStepBench {
       }
       System.out.printf(
           "%-6s %6d %7.1fM %10.2f %12.2f %10.2f %12.2f %10.2f %12.1f%n",
-          config.hiddenSize() == 640 ? "~50M" : config.hiddenSize() == 512 ? "~32M" : "tiny",
+          RlRig.label(config),
           lanes,
           config.parameterCount() / 1e6,
           median(t[0]),
@@ -202,6 +165,15 @@ public final class RlStepBench {
           median(t[4]),
           bytes / 1e6);
     }
+  }
+
+  /** The longest chat-formatted prompt among the bench's problems, in tokens. */
+  private static int promptLength(Tokenizer tokenizer) {
+    int longest = 0;
+    for (Problem p : RlRig.problems()) {
+      longest = Math.max(longest, tokenizer.encode(ChatTemplate.userTurn(p.prompt())).length);
+    }
+    return longest;
   }
 
   private static double median(double[] v) {

@@ -6,6 +6,7 @@ import io.kestra.core.models.property.Property;
 import io.kestra.core.models.tasks.RunnableTask;
 import io.kestra.core.models.tasks.Task;
 import io.kestra.core.runners.RunContext;
+import io.prorl.engine.gpu.DjlCudaSetup;
 import io.prorl.engine.gpu.GpuPreflight;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
@@ -25,9 +26,12 @@ import lombok.experimental.SuperBuilder;
 @Schema(
     title = "GPU preflight through the CUDA driver API (JCuda).",
     description =
-        "Reports the CUDA devices of the worker: names, memory, compute capability. Without a GPU"
-            + " or driver it reports zero devices and the reason; with `require: true` it fails"
-            + " instead, so a training flow stops before it starts on the wrong worker.")
+        "Reports the CUDA devices of the worker (names, memory, compute capability) and whether"
+            + " DJL would load a CUDA libtorch there (PYTORCH_LIBRARY_PATH, PYTORCH_FLAVOR=cu128,"
+            + " libcudart.so; docs/GPU.md), each missing piece named. Without a GPU or driver it"
+            + " reports zero devices and the reason; with `require: true` it fails when there is"
+            + " no device or the set-up is incomplete, so a training flow stops before it starts"
+            + " on the wrong worker.")
 @Plugin(
     examples = {
       @Example(
@@ -44,13 +48,15 @@ import lombok.experimental.SuperBuilder;
     })
 public class GpuInfo extends Task implements RunnableTask<GpuInfo.Output> {
 
-  @Schema(title = "Fail when no CUDA device is found.")
+  @Schema(title = "Fail when no CUDA device is found or DJL's CUDA set-up is incomplete.")
   @Builder.Default
   private Property<Boolean> require = Property.ofValue(false);
 
   @Override
   public Output run(RunContext runContext) throws Exception {
     GpuPreflight.Report r = GpuPreflight.probe();
+    DjlCudaSetup.Check setup = DjlCudaSetup.current();
+    boolean required = Rendered.required(runContext, require, Boolean.class, "require");
     if (r.available()) {
       r.devices()
           .forEach(d ->
@@ -65,9 +71,18 @@ public class GpuInfo extends Task implements RunnableTask<GpuInfo.Output> {
                       d.computeMinor()));
     } else {
       runContext.logger().warn("no GPU: {}", r.reason());
-      if (runContext.render(require).as(Boolean.class).orElse(false)) {
+      if (required) {
         throw new IllegalStateException("require: no CUDA device: " + r.reason());
       }
+    }
+    setup.problems().forEach(p -> runContext.logger().warn("DJL CUDA set-up: {}", p));
+    if (setup.ready()) {
+      runContext
+          .logger()
+          .info("DJL CUDA set-up: libtorch for {} would be loaded", DjlCudaSetup.FLAVOR);
+    } else if (required) {
+      throw new IllegalStateException(
+          "require: DJL would not load a CUDA libtorch: " + String.join("; ", setup.problems()));
     }
     return Output.builder()
         .deviceCount(r.devices().size())
@@ -82,6 +97,8 @@ public class GpuInfo extends Task implements RunnableTask<GpuInfo.Output> {
                         "computeCapability", d.computeMajor() + "." + d.computeMinor()))
                 .toList())
         .reason(r.reason())
+        .djlCudaReady(setup.ready())
+        .setupProblems(setup.problems())
         .build();
   }
 
@@ -99,5 +116,11 @@ public class GpuInfo extends Task implements RunnableTask<GpuInfo.Output> {
 
     @Schema(title = "Why no device was found, absent when there are devices.")
     private final String reason;
+
+    @Schema(title = "Whether DJL would load a CUDA build of libtorch on this worker.")
+    private final boolean djlCudaReady;
+
+    @Schema(title = "What is missing for DJL's CUDA engine, one line each; empty when ready.")
+    private final List<String> setupProblems;
   }
 }

@@ -10,6 +10,7 @@ import io.kestra.core.models.property.Property;
 import io.kestra.core.models.tasks.RunnableTask;
 import io.kestra.core.runners.RunContext;
 import io.prorl.engine.checkpoint.CheckpointStore;
+import io.prorl.engine.gpu.DjlCudaSetup;
 import io.prorl.engine.gpu.GpuPreflight;
 import io.prorl.engine.job.PhaseMetricsLog;
 import io.prorl.engine.job.TrainPhaseJob;
@@ -141,6 +142,12 @@ public class TrainPhase extends PhaseSettings implements RunnableTask<TrainPhase
       GpuPreflight.Report gpu = GpuPreflight.probe();
       if (!gpu.available()) {
         throw new IllegalStateException("device gpu: " + gpu.reason());
+      }
+      DjlCudaSetup.Check setup = DjlCudaSetup.current();
+      if (!setup.ready()) {
+        throw new IllegalStateException(
+            "device gpu: DJL would not load a CUDA libtorch (docs/GPU.md): "
+                + String.join("; ", setup.problems()));
       }
     }
     TaskFamilies families = TaskFamilies.builtIn();
