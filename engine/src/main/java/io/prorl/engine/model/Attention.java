@@ -1,7 +1,7 @@
 package io.prorl.engine.model;
 
 import ai.djl.ndarray.NDArray;
-import io.prorl.engine.JavaArrays;
+import ai.djl.ndarray.NDList;
 
 /**
  * Grouped-query self-attention with q/k/v bias (Qwen2): numHeads query heads share numKvHeads
@@ -11,7 +11,10 @@ import io.prorl.engine.JavaArrays;
  *   att = softmax(q k^T / sqrt(d_head) + bias) v
  * </pre>
  *
- * where bias is the additive causal and padding mask (0 or -1e9).
+ * Kernels per layer: one q/k/v projection, one rotation of the query and key heads together (which
+ * also applies the 1 / sqrt(d_head)), two matmuls and a softmax over the kv heads' groups.
+ *
+ * <p>where bias is the additive causal and padding mask (0 or -1e9).
  */
 final class Attention {
   private final Linear q;
@@ -36,40 +39,44 @@ final class Attention {
 
   /**
    * @param x [B, T, D]
-   * @param cosSin rotary tables for the T new positions
+   * @param rope rotary tables for the T new positions ({@link Rotary#tables})
    * @param bias additive mask [B, 1, T, S] over all S cached + new positions, or null for none
    * @param cache this layer's key/value cache, or null
    */
-  NDArray forward(NDArray x, NDArray[] cosSin, NDArray bias, KvCache.Layer cache) {
+  NDArray forward(NDArray x, NDArray[] rope, NDArray bias, KvCache.Layer cache) {
     long b = x.getShape().get(0);
     long t = x.getShape().get(1);
-    NDArray qh = heads(q.apply(x), b, t, numHeads);
-    NDArray kh = heads(k.apply(x), b, t, numKvHeads);
-    NDArray vh = heads(v.apply(x), b, t, numKvHeads);
-    qh = rotary.apply(qh, cosSin[0], cosSin[1]);
-    kh = rotary.apply(kh, cosSin[0], cosSin[1]);
+    // q, k and v in one projection, split by head: [B, h + 2 kv, T, d_head]; the rotation is
+    // applied to the h + kv query and key heads at once
+    NDArray heads =
+        Linear.applyStacked(x, q, k, v)
+            .reshape(b, t, numHeads + 2L * numKvHeads, headDim)
+            .transpose(0, 2, 1, 3);
+    NDList qkAndV = heads.split(new long[] {numHeads + numKvHeads}, 1);
+    NDList qAndK = rotary.apply(qkAndV.get(0), rope).split(new long[] {numHeads}, 1);
+    NDArray qh = qAndK.get(0);
+    NDArray kh = qAndK.get(1);
+    NDArray vh = qkAndV.get(1);
     if (cache != null) {
       NDArray[] kv = cache.append(kh, vh);
       kh = kv[0];
       vh = kv[1];
     }
-    int groups = numHeads / numKvHeads;
-    if (groups > 1) {
-      kh = kh.repeat(1, groups);
-      vh = vh.repeat(1, groups);
-    }
-    NDArray scores =
-        qh.matMul(kh.transpose(0, 1, 3, 2))
-            .div(JavaArrays.scalar(qh.getManager(), Math.sqrt(headDim)));
+    // grouped query attention without copying keys and values per group: the g = h / kv query
+    // heads of a kv head are consecutive, so q [B, h, T, d] reads as [B, kv, g T, d]; q arrives
+    // already scaled by 1 / sqrt(d_head) (Rotary#tables)
+    long g = numHeads / numKvHeads;
+    NDArray scores = qh.reshape(b, numKvHeads, g * t, headDim).matMul(kh.transpose(0, 1, 3, 2));
+    long s = scores.getShape().get(3);
     if (bias != null) {
-      scores = scores.add(bias);
+      scores = scores.reshape(b, numHeads, t, s).add(bias);
     }
-    NDArray out = scores.softmax(-1).matMul(vh);
+    NDArray out =
+        scores
+            .softmax(-1)
+            .reshape(b, numKvHeads, g * t, s)
+            .matMul(vh)
+            .reshape(b, numHeads, t, headDim);
     return o.apply(out.transpose(0, 2, 1, 3).reshape(b, t, (long) numHeads * headDim));
-  }
-
-  /** [B, T, heads * d_head] to [B, heads, T, d_head]. */
-  private NDArray heads(NDArray x, long b, long t, int n) {
-    return x.reshape(b, t, n, headDim).transpose(0, 2, 1, 3);
   }
 }

@@ -16,8 +16,8 @@ final class DecoderLayer {
     this.mlp = mlp;
   }
 
-  NDArray forward(NDArray x, NDArray[] cosSin, NDArray bias, KvCache.Layer cache) {
-    NDArray h = x.add(attention.forward(inputNorm.apply(x), cosSin, bias, cache));
+  NDArray forward(NDArray x, NDArray[] rope, NDArray bias, KvCache.Layer cache) {
+    NDArray h = x.add(attention.forward(inputNorm.apply(x), rope, bias, cache));
     return h.add(mlp.apply(postAttentionNorm.apply(h)));
   }
 }

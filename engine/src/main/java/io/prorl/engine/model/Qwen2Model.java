@@ -33,7 +33,8 @@ public final class Qwen2Model implements AutoCloseable {
     this.config = config;
     this.manager = manager;
     this.parameters = parameters;
-    this.rotary = new Rotary(config.headDim(), config.ropeTheta());
+    this.rotary =
+        new Rotary(config.headDim(), config.ropeTheta(), config.numHeads(), config.numKvHeads());
     this.embedding = parameters.get("model.embed_tokens.weight");
     for (int i = 0; i < config.numLayers(); i++) {
       String p = "model.layers." + i + ".";
@@ -142,9 +143,9 @@ public final class Qwen2Model implements AutoCloseable {
   /** The final hidden states [B, T, D] (after the last norm); {@link #logits} maps them. */
   public NDArray hidden(NDArray ids, NDArray positions, NDArray bias, KvCache cache) {
     NDArray x = embedding.get(ids);
-    NDArray[] cosSin = rotary.cosSin(positions);
+    NDArray[] rope = rotary.tables(positions);
     for (int i = 0; i < layers.size(); i++) {
-      x = layers.get(i).forward(x, cosSin, bias, cache == null ? null : cache.layer(i));
+      x = layers.get(i).forward(x, rope, bias, cache == null ? null : cache.layer(i));
     }
     if (cache != null) {
       cache.advance((int) ids.getShape().get(1));
