@@ -55,6 +55,7 @@ class FlowValidationTest {
             io.kestra.plugin.prorl.TrainPhase.class,
             io.kestra.plugin.prorl.LatestCheckpoint.class,
             io.kestra.plugin.prorl.Evaluate.class,
+            io.kestra.plugin.prorl.MergeEvaluations.class,
             io.kestra.plugin.prorl.Score.class,
             io.kestra.plugin.prorl.GpuInfo.class,
             io.kestra.plugin.prorl.EndMlflowRun.class);

@@ -70,6 +70,8 @@ public final class EvaluateJob {
    * @param seed the sampling seed; every policy sees the same seeds
    * @param device cpu, gpu or auto
    * @param s3 how to reach S3 for s3:// policies
+   * @param shard the part of every set's sampling batches to run ({@link
+   *     EvaluationCounts.Shard#WHOLE}: all)
    */
   public record Config(
       Map<String, String> policies,
@@ -81,7 +83,8 @@ public final class EvaluateJob {
       int maxProblems,
       long seed,
       String device,
-      S3CheckpointStore.Settings s3) {
+      S3CheckpointStore.Settings s3,
+      EvaluationCounts.Shard shard) {
     public Config {
       if (policies == null || policies.isEmpty()) {
         throw new IllegalArgumentException("policies: at least one policy to evaluate");
@@ -113,6 +116,7 @@ public final class EvaluateJob {
     private String device = DEFAULT_DEVICE;
     private S3CheckpointStore.Settings s3 =
         new S3CheckpointStore.Settings(null, null, false, null, null);
+    private EvaluationCounts.Shard shard = EvaluationCounts.Shard.WHOLE;
 
     private Builder(Map<String, String> policies) {
       this.policies = policies;
@@ -164,9 +168,24 @@ public final class EvaluateJob {
       return this;
     }
 
+    public Builder shard(EvaluationCounts.Shard v) {
+      shard = v;
+      return this;
+    }
+
     public Config build() {
       return new Config(
-          policies, samples, ks, temperature, topP, maxNewTokens, maxProblems, seed, device, s3);
+          policies,
+          samples,
+          ks,
+          temperature,
+          topP,
+          maxNewTokens,
+          maxProblems,
+          seed,
+          device,
+          s3,
+          shard);
     }
   }
 
@@ -326,16 +345,96 @@ public final class EvaluateJob {
       TaskFamilies families,
       Consumer<String> log)
       throws IOException {
+    return report(counts(config, heldOut, outOfDistribution, families, log));
+  }
+
+  /**
+   * Samples and scores the config's shard of every set for every policy, and returns what it
+   * counted per problem; {@link #report} (after {@link EvaluationCounts#merge} for shards) turns
+   * that into the report.
+   */
+  public static EvaluationCounts counts(
+      Config config,
+      List<Problem> heldOut,
+      Map<String, List<Problem>> outOfDistribution,
+      TaskFamilies families,
+      Consumer<String> log)
+      throws IOException {
     List<ProblemSet> sets = sets(heldOut, outOfDistribution, config.maxProblems());
     DjlEngine.gradientsOffOnThisThread();
-    List<PolicyReport> reports = new ArrayList<>();
+    List<EvaluationCounts.PolicyCounts> policies = new ArrayList<>();
     for (Map.Entry<String, String> e : config.policies().entrySet()) {
-      reports.add(evaluate(e.getKey(), e.getValue(), config, sets, families, log));
+      policies.add(evaluate(e.getKey(), e.getValue(), config, sets, families, log));
+    }
+    List<EvaluationCounts.SetInfo> infos = new ArrayList<>();
+    for (ProblemSet set : sets) {
+      infos.add(
+          new EvaluationCounts.SetInfo(
+              set.name(),
+              set.outOfDistribution(),
+              set.problems().stream().map(Problem::id).toList()));
+    }
+    return new EvaluationCounts(
+        config.samples(),
+        config.ks(),
+        config.temperature(),
+        config.topP(),
+        config.maxNewTokens(),
+        config.seed(),
+        config.shard(),
+        infos,
+        policies);
+  }
+
+  /**
+   * The report of a whole evaluation from its per-problem counts: pass@k is the mean over problems
+   * of each problem's unbiased estimate, mean reward and length are sums over problems divided by
+   * the completions. The one place a report is computed, for unsharded and merged evaluations.
+   *
+   * @throws IllegalArgumentException for the counts of one shard (merge them first)
+   */
+  public static Report report(EvaluationCounts counts) {
+    if (counts.shard().count() != 1) {
+      throw new IllegalArgumentException(
+          "counts of shard "
+              + counts.shard().index()
+              + " of "
+              + counts.shard().count()
+              + ": merge every shard's counts first");
+    }
+    List<PolicyReport> reports = new ArrayList<>();
+    for (EvaluationCounts.PolicyCounts p : counts.policies()) {
+      Map<String, Outcomes> bySet = new LinkedHashMap<>();
+      counts.sets().forEach(set -> bySet.put(set.name(), new Outcomes()));
+      Outcomes heldOut = new Outcomes();
+      for (EvaluationCounts.ProblemCount c : p.problems()) {
+        bySet.get(c.set()).add(c);
+      }
+      List<SetResult> perSet = new ArrayList<>();
+      for (EvaluationCounts.SetInfo set : counts.sets()) {
+        Outcomes o = bySet.get(set.name());
+        if (!set.outOfDistribution()) {
+          p.problems().stream().filter(c -> c.set().equals(set.name())).forEach(heldOut::add);
+        }
+        perSet.add(o.result(set.name(), set.outOfDistribution(), counts.samples(), counts.ks()));
+      }
+      reports.add(
+          new PolicyReport(
+              p.name(),
+              p.policy(),
+              p.checkpoint(),
+              heldOut.meanReward(),
+              heldOut.table.overall(counts.ks()),
+              heldOut.table.perFamily(counts.ks()),
+              perSet));
     }
     int heldOutCount =
-        sets.stream().filter(s -> !s.outOfDistribution()).mapToInt(s -> s.problems().size()).sum();
+        counts.sets().stream()
+            .filter(s -> !s.outOfDistribution())
+            .mapToInt(s -> s.problemIds().size())
+            .sum();
     return new Report(
-        heldOutCount, config.samples(), config.ks(), config.temperature(), config.topP(), reports);
+        heldOutCount, counts.samples(), counts.ks(), counts.temperature(), counts.topP(), reports);
   }
 
   /** Writes the report as JSON after checking it against schemas/evaluation-report.schema.json. */
@@ -345,7 +444,7 @@ public final class EvaluateJob {
     Files.writeString(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(tree));
   }
 
-  private static PolicyReport evaluate(
+  private static EvaluationCounts.PolicyCounts evaluate(
       String name,
       String reference,
       Config config,
@@ -358,34 +457,27 @@ public final class EvaluateJob {
       Path dir = PolicyDirs.resolve(reference, config.s3(), scratch);
       CheckpointId origin = origin(dir);
       String who = origin == null ? name : name + " (" + label(origin) + ")";
-      Outcomes heldOut = new Outcomes();
-      List<SetResult> perSet = new ArrayList<>();
+      if (config.shard().count() > 1) {
+        who += ", shard " + config.shard().index() + " of " + config.shard().count();
+      }
+      List<EvaluationCounts.ProblemCount> counted = new ArrayList<>();
       try (Tokenizer tokenizer = Tokenizer.load(dir.resolve(HfModelDir.TOKENIZER));
           Qwen2Model policy = HfModelDir.load(dir, Devices.resolve(config.device()))) {
         Sampler sampler = new Sampler(policy, tokenizer);
         for (ProblemSet set : sets) {
           long start = System.nanoTime();
-          Outcomes o =
-              sample(
-                  sampler,
-                  tokenizer,
-                  set,
-                  config,
-                  families,
-                  set.outOfDistribution() ? null : heldOut);
-          SetResult r = o.result(set, config);
-          perSet.add(r);
-          log.accept(progress(who, r, (System.nanoTime() - start) / 1e9));
+          List<EvaluationCounts.ProblemCount> c = sample(sampler, tokenizer, set, config, families);
+          counted.addAll(c);
+          if (!c.isEmpty()) {
+            Outcomes o = new Outcomes();
+            c.forEach(o::add);
+            SetResult r =
+                o.result(set.name(), set.outOfDistribution(), config.samples(), config.ks());
+            log.accept(progress(who, r, (System.nanoTime() - start) / 1e9));
+          }
         }
       }
-      return new PolicyReport(
-          name,
-          reference,
-          origin,
-          heldOut.meanReward(),
-          heldOut.table.overall(config.ks()),
-          heldOut.table.perFamily(config.ks()),
-          perSet);
+      return new EvaluationCounts.PolicyCounts(name, reference, origin, counted);
     } finally {
       FileTrees.delete(scratch);
     }
@@ -420,74 +512,90 @@ public final class EvaluateJob {
     return b.toString();
   }
 
-  /** Samples and scores a set; the outcomes also go to {@code alsoTo} when given. */
-  private static Outcomes sample(
-      Sampler sampler,
-      Tokenizer tokenizer,
-      ProblemSet set,
-      Config config,
-      TaskFamilies families,
-      Outcomes alsoTo) {
-    // (problem, sample) pairs in order; each batch's seed derives from the run's, the set and the
-    // batch's position, so a set's samples do not depend on which other sets are evaluated
-    List<Problem> order = new ArrayList<>();
-    for (Problem p : set.problems()) {
-      for (int i = 0; i < config.samples(); i++) {
-        order.add(p);
-      }
-    }
-    Outcomes out = new Outcomes();
-    for (int from = 0; from < order.size(); from += SEQUENCES_PER_BATCH) {
-      List<Problem> batch = order.subList(from, Math.min(order.size(), from + SEQUENCES_PER_BATCH));
-      List<int[]> prompts = new ArrayList<>();
-      batch.forEach(p -> prompts.add(tokenizer.encode(ChatTemplate.userTurn(p.prompt()))));
-      SamplingParams params =
-          new SamplingParams(
-              config.temperature(),
-              config.topP(),
-              0,
-              config.maxNewTokens(),
-              List.of(ChatTemplate.IM_END),
-              config.seed() * 1_000_003L + 7_919L * set.name().hashCode() + from);
-      List<Generation> generations = sampler.generate(prompts, params);
-      for (int i = 0; i < batch.size(); i++) {
-        Problem p = batch.get(i);
-        Generation g = generations.get(i);
-        Reward reward = families.score(p, g.text());
-        out.add(p, reward, g.tokens().length);
-        if (alsoTo != null) {
-          alsoTo.add(p, reward, g.tokens().length);
+  /**
+   * Samples and scores the config's shard of a set. The set's problems are cut into batches of
+   * whole problems (max(1, 64 / n) problems, n samples each; a problem with n > 64 samples takes
+   * several batches of one chunk), and a shard takes a contiguous run of those chunks; each batch's
+   * seed derives from the run's seed, the set and the batch's position in the whole set. So a batch
+   * is the same batch, with the same seed, whichever shard runs it, and its samples are bitwise
+   * those of an unsharded run (the numerics of a batched forward pass depend on the batch's
+   * composition, so independence from the batch could not be had exactly; identical batches can).
+   */
+  private static List<EvaluationCounts.ProblemCount> sample(
+      Sampler sampler, Tokenizer tokenizer, ProblemSet set, Config config, TaskFamilies families) {
+    int n = config.samples();
+    int perChunk = Math.max(1, SEQUENCES_PER_BATCH / n);
+    List<Problem> problems = set.problems();
+    int chunks = (problems.size() + perChunk - 1) / perChunk;
+    List<EvaluationCounts.ProblemCount> out = new ArrayList<>();
+    for (int chunk = config.shard().firstOf(chunks);
+        chunk < config.shard().endOf(chunks);
+        chunk++) {
+      int p0 = chunk * perChunk;
+      List<Problem> own = problems.subList(p0, Math.min(problems.size(), p0 + perChunk));
+      double[] rewardSum = new double[own.size()];
+      int[] correct = new int[own.size()];
+      long[] tokens = new long[own.size()];
+      for (int off = 0; off < own.size() * n; off += SEQUENCES_PER_BATCH) {
+        int end = Math.min(own.size() * n, off + SEQUENCES_PER_BATCH);
+        List<int[]> prompts = new ArrayList<>();
+        for (int i = off; i < end; i++) {
+          prompts.add(tokenizer.encode(ChatTemplate.userTurn(own.get(i / n).prompt())));
         }
+        long from = (long) p0 * n + off; // the batch's first sequence in the whole set's order
+        SamplingParams params =
+            new SamplingParams(
+                config.temperature(),
+                config.topP(),
+                0,
+                config.maxNewTokens(),
+                List.of(ChatTemplate.IM_END),
+                config.seed() * 1_000_003L + 7_919L * set.name().hashCode() + from);
+        List<Generation> generations = sampler.generate(prompts, params);
+        for (int i = off; i < end; i++) {
+          int local = i / n;
+          Generation g = generations.get(i - off);
+          Reward reward = families.score(own.get(local), g.text());
+          rewardSum[local] += reward.value();
+          correct[local] += reward.correct() ? 1 : 0;
+          tokens[local] += g.tokens().length;
+        }
+      }
+      for (int i = 0; i < own.size(); i++) {
+        Problem p = own.get(i);
+        out.add(
+            new EvaluationCounts.ProblemCount(
+                set.name(), p.id(), p.family(), n, correct[i], rewardSum[i], tokens[i]));
       }
     }
     return out;
   }
 
-  /** Scored completions: correctness per problem, reward and length sums. */
+  /** Per-problem counts summed in order: the pass@k table, reward and length sums. */
   private static final class Outcomes {
     final PassAtKTable table = new PassAtKTable();
     double rewardSum;
     long tokenSum;
     long completions;
 
-    void add(Problem p, Reward reward, int tokens) {
-      table.add(p.id(), p.family(), reward.correct());
-      rewardSum += reward.value();
-      tokenSum += tokens;
-      completions++;
+    void add(EvaluationCounts.ProblemCount c) {
+      table.addCounts(c.problemId(), c.family(), c.n(), c.c());
+      rewardSum += c.rewardSum();
+      tokenSum += c.tokens();
+      completions += c.n();
     }
 
     double meanReward() {
       return rewardSum / completions;
     }
 
-    SetResult result(ProblemSet set, Config config) {
+    SetResult result(String set, boolean outOfDistribution, int samples, List<Integer> ks) {
       return new SetResult(
-          set.name(),
-          set.outOfDistribution(),
+          set,
+          outOfDistribution,
           table.problems(),
-          config.samples(),
-          table.overall(config.ks()),
+          samples,
+          table.overall(ks),
           meanReward(),
           tokenSum / (double) completions);
     }

@@ -7,11 +7,8 @@ import io.kestra.core.models.executions.metrics.Gauge;
 import io.kestra.core.models.property.Property;
 import io.kestra.core.models.tasks.RunnableTask;
 import io.kestra.core.runners.RunContext;
-import io.prorl.engine.boundary.BoundaryHistory;
-import io.prorl.engine.checkpoint.CheckpointStore;
 import io.prorl.engine.job.EvaluateJob;
-import io.prorl.engine.tracking.EvaluationTracking;
-import io.prorl.engine.tracking.Tracker;
+import io.prorl.engine.job.EvaluationCounts;
 import io.prorl.tasks.Problem;
 import io.prorl.tasks.ProblemJsonl;
 import io.prorl.tasks.TaskFamilies;
@@ -19,12 +16,10 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.NotNull;
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import lombok.Builder;
 import lombok.EqualsAndHashCode;
 import lombok.Getter;
@@ -88,7 +83,7 @@ import lombok.experimental.SuperBuilder;
       @Metric(name = "pass_at_k", type = Gauge.TYPE, description = "tags: policy, set, k"),
       @Metric(name = "mean_reward", type = Gauge.TYPE, description = "tags: policy, set")
     })
-public class Evaluate extends TrackedTask
+public class Evaluate extends PublishedEvaluation
     implements RunnableTask<Evaluate.Output>, StaticallyChecked {
 
   @Schema(title = "Policies to evaluate: name -> HF directory (file://, s3:// or a path).")
@@ -145,19 +140,19 @@ public class Evaluate extends TrackedTask
   private Property<String> device = Property.ofValue(EvaluateJob.DEFAULT_DEVICE);
 
   @Schema(
-      title = "Also store the report under this folder URI (s3://bucket/prefix/ or file:///dir/).",
-      description = "Written as evaluation-report.json; the output reportUri names it.")
-  private Property<String> outputRoot;
-
-  @Schema(
-      title = "The run's checkpoint root (file:// or s3://): keeps the run's boundary history.",
+      title = "Which shard of the evaluation this task runs, from 0 (with shardCount).",
       description =
-          "With runId: every evaluated policy's results are merged into"
-              + " <checkpointRoot>/<runId>/boundary-history.json; the output history names it.")
-  private Property<String> checkpointRoot;
+          "Each set's sampling batches (whole problems, n samples each) are cut into shardCount"
+              + " contiguous runs; this task samples run shardIndex, with the seeds an unsharded"
+              + " evaluation would use for those batches. A shard outputs only its per-problem"
+              + " counts; MergeEvaluations turns all shards' counts into the report, equal to the"
+              + " unsharded one to the last digit.")
+  @Builder.Default
+  private Property<Integer> shardIndex = Property.ofValue(EvaluationCounts.Shard.WHOLE.index());
 
-  @Schema(title = "The training run whose boundary history the results join (with checkpointRoot).")
-  private Property<String> runId;
+  @Schema(title = "Into how many shards the evaluation is cut; 1 = unsharded.")
+  @Builder.Default
+  private Property<Integer> shardCount = Property.ofValue(EvaluationCounts.Shard.WHOLE.count());
 
   @Override
   public List<String> staticViolations() {
@@ -176,14 +171,11 @@ public class Evaluate extends TrackedTask
             StaticValues.number(maxProblems)
                 .map(Double::intValue)
                 .orElse(EvaluateJob.DEFAULT_MAX_PROBLEMS)));
-    if ((checkpointRoot == null) != (runId == null)) {
+    if (historyHalfGiven()) {
       out.add(HISTORY_NEEDS_BOTH);
     }
     return out;
   }
-
-  static final String HISTORY_NEEDS_BOTH =
-      "checkpointRoot and runId: give both to keep the run's boundary history, or neither";
 
   @Override
   public Output run(RunContext runContext) throws Exception {
@@ -198,6 +190,10 @@ public class Evaluate extends TrackedTask
     runContext.render(maxProblems).as(Integer.class).ifPresent(config::maxProblems);
     runContext.render(seed).as(Long.class).ifPresent(config::seed);
     runContext.render(device).as(String.class).ifPresent(config::device);
+    config.shard(
+        new EvaluationCounts.Shard(
+            Rendered.required(runContext, shardIndex, Integer.class, "shardIndex"),
+            Rendered.required(runContext, shardCount, Integer.class, "shardCount")));
     EvaluateJob.Config settings = config.build();
     TaskFamilies families = TaskFamilies.builtIn();
     ProblemJsonl jsonl = new ProblemJsonl(families);
@@ -212,59 +208,36 @@ public class Evaluate extends TrackedTask
       ood.put(
           e.getKey(), ProblemFiles.read(runContext, jsonl, e.getValue(), property, s3).problems());
     }
-    EvaluateJob.Report report =
-        EvaluateJob.run(settings, heldOut, ood, families, m -> runContext.logger().info(m));
-
-    Path reportFile = runContext.workingDir().createTempFile(".json");
-    EvaluateJob.write(report, reportFile);
-    String reportUri = null;
-    String root = runContext.render(outputRoot).as(String.class).orElse("");
-    if (!root.isBlank()) {
-      try (CheckpointStore store = openStore(runContext, root)) {
-        store.put("evaluation-report.json", reportFile);
-        reportUri = store.uri("evaluation-report.json").toString();
-      }
-      runContext.logger().info("report stored at {}", reportUri);
+    EvaluationCounts counts =
+        EvaluateJob.counts(settings, heldOut, ood, families, m -> runContext.logger().info(m));
+    Path countsFile = runContext.workingDir().createTempFile(".json");
+    counts.write(countsFile);
+    URI countsUri = runContext.storage().putFile(countsFile.toFile(), "evaluation-counts.json");
+    if (settings.shard().count() > 1) {
+      runContext
+          .logger()
+          .info(
+              "shard {} of {}: per-problem counts stored at {}; MergeEvaluations makes the report",
+              settings.shard().index(),
+              settings.shard().count(),
+              countsUri);
+      return Output.builder().counts(countsUri).build();
     }
-    Path historyFile = null;
-    String historyUri = null;
-    Optional<String> ckptRoot = nonBlank(runContext.render(checkpointRoot).as(String.class));
-    Optional<String> run = nonBlank(runContext.render(runId).as(String.class));
-    if (ckptRoot.isPresent() != run.isPresent()) {
-      throw new IllegalArgumentException(HISTORY_NEEDS_BOTH);
-    }
-    if (ckptRoot.isPresent()) {
-      historyFile = runContext.workingDir().createTempFile(".json");
-      try (CheckpointStore store = openStore(runContext, ckptRoot.get())) {
-        historyUri =
-            BoundaryHistory.record(store, run.get(), report, Instant.now(), historyFile).toString();
-      }
-      runContext.logger().info("boundary history at {}", historyUri);
-    }
-    Optional<Tracker> tracker = openTracker(runContext);
-    if (tracker.isPresent()) {
-      try (Tracker t = tracker.get()) {
-        var mlflowRun = executionRun(runContext, t.settings());
-        EvaluationTracking.log(t, mlflowRun, report, reportFile, historyFile);
-      }
-    }
-    EvaluationOutputs.metrics(runContext, report);
-    return EvaluationOutputs.of(
-        runContext.storage().putFile(reportFile.toFile(), "evaluation-report.json"),
-        reportUri,
-        historyUri,
-        report);
-  }
-
-  private static Optional<String> nonBlank(Optional<String> s) {
-    return s.filter(v -> !v.isBlank());
+    return publish(runContext, EvaluateJob.report(counts), countsUri);
   }
 
   @Builder
   @Getter
   public static class Output implements io.kestra.core.models.tasks.Output {
-    @Schema(title = "The evaluation report (JSON, schemas/evaluation-report.schema.json).")
+    @Schema(
+        title = "The evaluation report (JSON, schemas/evaluation-report.schema.json).",
+        description = "Null for a shard: MergeEvaluations makes the report of all shards.")
     private final URI report;
+
+    @Schema(
+        title = "Per-problem counts (n, c, reward and length sums) of what was sampled.",
+        description = "A shard's counts are what MergeEvaluations merges.")
+    private final URI counts;
 
     @Schema(title = "The report under outputRoot, when one was given.")
     private final String reportUri;

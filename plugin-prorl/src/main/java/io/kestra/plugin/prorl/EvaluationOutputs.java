@@ -11,7 +11,8 @@ import java.util.Map;
 final class EvaluationOutputs {
   private EvaluationOutputs() {}
 
-  static Evaluate.Output of(URI report, String reportUri, String history, EvaluateJob.Report r) {
+  static Evaluate.Output of(
+      URI report, String reportUri, String history, URI counts, EvaluateJob.Report r) {
     Map<String, Map<String, Double>> passAtK = new LinkedHashMap<>();
     Map<String, Map<String, Map<String, Double>>> perFamily = new LinkedHashMap<>();
     Map<String, Map<String, Map<String, Double>>> perSet = new LinkedHashMap<>();
@@ -32,6 +33,7 @@ final class EvaluationOutputs {
     }
     return Evaluate.Output.builder()
         .report(report)
+        .counts(counts)
         .reportUri(reportUri)
         .history(history)
         .ks(r.ks())

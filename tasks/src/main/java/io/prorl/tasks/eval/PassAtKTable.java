@@ -22,6 +22,21 @@ public final class PassAtKTable {
     nc[1] += correct ? 1 : 0;
   }
 
+  /**
+   * Records {@code n} completions of {@code problemId} at once, {@code c} of them correct: the same
+   * table as {@code n} calls of {@link #add}.
+   */
+  public void addCounts(String problemId, String family, int n, int c) {
+    if (n < 0 || c < 0 || c > n) {
+      throw new IllegalArgumentException(
+          "problem " + problemId + ": counts need 0 <= c <= n, got n=" + n + " c=" + c);
+    }
+    familyOf.putIfAbsent(problemId, family);
+    int[] nc = countsOf.computeIfAbsent(problemId, id -> new int[2]);
+    nc[0] += n;
+    nc[1] += c;
+  }
+
   public int problems() {
     return countsOf.size();
   }
