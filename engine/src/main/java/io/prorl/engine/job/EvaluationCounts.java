@@ -1,6 +1,7 @@
 package io.prorl.engine.job;
 
 import io.prorl.engine.checkpoint.CheckpointId;
+import io.prorl.engine.io.JsonSchemaFile;
 import io.prorl.tasks.Json;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -99,19 +100,25 @@ public record EvaluationCounts(
   public record ProblemCount(
       String set, String problemId, String family, int n, int c, double rewardSum, long tokens) {}
 
-  /** Writes the counts as JSON. */
+  public static final String SCHEMA = "/schemas/evaluation-counts.schema.json";
+
+  /** Writes the counts as JSON after checking them against {@value #SCHEMA}. */
   public void write(Path file) throws IOException {
-    Files.writeString(file, Json.MAPPER.writeValueAsString(this));
+    var tree = Json.MAPPER.valueToTree(this);
+    JsonSchemaFile.load(SCHEMA).require(tree, "evaluation counts");
+    Files.writeString(file, Json.MAPPER.writeValueAsString(tree));
   }
 
   /**
    * Reads counts written by {@link #write}.
    *
-   * @throws IOException naming the file when it is no counts file
+   * @throws IOException naming the file and the first field that breaks {@value #SCHEMA}
    */
   public static EvaluationCounts read(Path file) throws IOException {
     try {
-      return Json.MAPPER.readValue(Files.readString(file), EvaluationCounts.class);
+      var tree = Json.MAPPER.readTree(Files.readString(file));
+      JsonSchemaFile.load(SCHEMA).require(tree, "evaluation counts");
+      return Json.MAPPER.treeToValue(tree, EvaluationCounts.class);
     } catch (IOException | RuntimeException e) {
       throw new IOException(file + ": not an evaluation counts file: " + e.getMessage(), e);
     }

@@ -104,6 +104,11 @@ class ShardedEvaluationTest {
         .hasMessageStartingWith("shard 1 of 2: another evaluation");
     assertThatThrownBy(() -> EvaluateJob.report(s1))
         .hasMessage("counts of shard 1 of 2: merge every shard's counts first");
+    Path notCounts = tmp.resolve("not-counts.json");
+    java.nio.file.Files.writeString(notCounts, "{\"samples\": 0}");
+    assertThatThrownBy(() -> EvaluationCounts.read(notCounts))
+        .hasMessageStartingWith(notCounts + ": not an evaluation counts file: ")
+        .hasMessageContaining("samples");
     assertThatThrownBy(() -> new EvaluationCounts.Shard(2, 2))
         .hasMessage("shard: need 0 <= shardIndex < shardCount, got shardIndex=2 shardCount=2");
   }
