@@ -402,21 +402,29 @@ public final class EvaluateJob {
               + counts.shard().count()
               + ": merge every shard's counts first");
     }
+    java.util.Set<String> outOfDistribution =
+        counts.sets().stream()
+            .filter(EvaluationCounts.SetInfo::outOfDistribution)
+            .map(EvaluationCounts.SetInfo::name)
+            .collect(Collectors.toSet());
     List<PolicyReport> reports = new ArrayList<>();
     for (EvaluationCounts.PolicyCounts p : counts.policies()) {
       Map<String, Outcomes> bySet = new LinkedHashMap<>();
       counts.sets().forEach(set -> bySet.put(set.name(), new Outcomes()));
       Outcomes heldOut = new Outcomes();
+      // the counts are in set order, so one pass sums each set and the held-out sets in order
       for (EvaluationCounts.ProblemCount c : p.problems()) {
         bySet.get(c.set()).add(c);
+        if (!outOfDistribution.contains(c.set())) {
+          heldOut.add(c);
+        }
       }
       List<SetResult> perSet = new ArrayList<>();
       for (EvaluationCounts.SetInfo set : counts.sets()) {
-        Outcomes o = bySet.get(set.name());
-        if (!set.outOfDistribution()) {
-          p.problems().stream().filter(c -> c.set().equals(set.name())).forEach(heldOut::add);
-        }
-        perSet.add(o.result(set.name(), set.outOfDistribution(), counts.samples(), counts.ks()));
+        perSet.add(
+            bySet
+                .get(set.name())
+                .result(set.name(), set.outOfDistribution(), counts.samples(), counts.ks()));
       }
       reports.add(
           new PolicyReport(

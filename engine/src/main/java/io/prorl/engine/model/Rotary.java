@@ -25,6 +25,9 @@ final class Rotary {
   private final float[] invFreq;
   private final float[] headScale;
 
+  /** R, row-major: x R = rotate_half(x) = [-x2, x1]. */
+  private final float[] rotateHalf;
+
   /**
    * @param queryHeads heads whose rotation also scales by 1 / sqrt(headDim) (the attention's score
    *     scale, applied here once per forward instead of to every layer's scores)
@@ -35,7 +38,13 @@ final class Rotary {
     this.headScale = new float[queryHeads + keyHeads];
     Arrays.fill(headScale, 0, queryHeads, (float) (1.0 / Math.sqrt(headDim)));
     Arrays.fill(headScale, queryHeads, headScale.length, 1f);
-    this.invFreq = new float[headDim / 2];
+    int half = headDim / 2;
+    this.rotateHalf = new float[headDim * headDim];
+    for (int j = 0; j < half; j++) {
+      rotateHalf[(j + half) * headDim + j] = -1f;
+      rotateHalf[j * headDim + j + half] = 1f;
+    }
+    this.invFreq = new float[half];
     for (int i = 0; i < invFreq.length; i++) {
       invFreq[i] = (float) (1.0 / Math.pow(theta, (2.0 * i) / headDim));
     }
@@ -52,16 +61,10 @@ final class Rotary {
     NDArray angles = positions.toType(DataType.FLOAT32, false).expandDims(-1).mul(inv);
     NDArray both = NDArrays.concat(new ai.djl.ndarray.NDList(angles, angles), -1).expandDims(1);
     NDArray scale = JavaArrays.tensor(m, headScale, new Shape(1, headScale.length, 1, 1));
-    int half = headDim / 2;
-    float[] r = new float[headDim * headDim];
-    for (int j = 0; j < half; j++) {
-      r[(j + half) * headDim + j] = -1f;
-      r[j * headDim + j + half] = 1f;
-    }
     return new NDArray[] {
       both.cos().mul(scale),
       both.sin().mul(scale),
-      JavaArrays.tensor(m, r, new Shape(headDim, headDim))
+      JavaArrays.tensor(m, rotateHalf, new Shape(headDim, headDim))
     };
   }
 
