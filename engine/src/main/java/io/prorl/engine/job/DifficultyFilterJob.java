@@ -3,11 +3,11 @@ package io.prorl.engine.job;
 import io.prorl.engine.Devices;
 import io.prorl.engine.DjlEngine;
 import io.prorl.engine.checkpoint.S3CheckpointStore;
+import io.prorl.engine.io.FileTrees;
 import io.prorl.engine.io.HfModelDir;
 import io.prorl.engine.model.Qwen2Model;
 import io.prorl.engine.rl.Rules;
 import io.prorl.engine.rl.TrainerConfig;
-import io.prorl.engine.sampling.Generation;
 import io.prorl.engine.sampling.Sampler;
 import io.prorl.engine.sampling.SamplingParams;
 import io.prorl.engine.tokenizer.ChatTemplate;
@@ -19,12 +19,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * ProRL's data curation by difficulty: a policy (the base to be trained) samples n responses per
@@ -40,12 +38,10 @@ import java.util.stream.Stream;
  * A problem the policy always solves gives GRPO groups of all-1 rewards, one it never solves all-0
  * groups: both have zero advantage and are dropped by dynamic sampling at every step, so ProRL kept
  * the problems its base neither always solved nor always failed. Same policy, problems (in the same
- * order), seed and device: same result.
+ * order), seed and device: same result, whether sampled in one task or in shards ({@link #counts},
+ * merged by {@link PassRateCounts#merge}).
  */
 public final class DifficultyFilterJob {
-  /** Sequences sampled together; each batch's seed is derived from the filter's seed. */
-  private static final int SEQUENCES_PER_BATCH = 64;
-
   private DifficultyFilterJob() {}
 
   /**
@@ -290,11 +286,24 @@ public final class DifficultyFilterJob {
       S3CheckpointStore.Settings s3,
       Consumer<String> log)
       throws IOException {
-    if (!filter.enabled()) {
-      throw new IllegalArgumentException("policy: the difficulty filter needs a policy");
-    }
-    int[] correct = problems.isEmpty() ? new int[0] : sample(filter, problems, families, s3, log);
-    Result r = select(filter, problems, correct);
+    return select(filter, problems, counts(filter, problems, families, s3, Shard.WHOLE, log), log);
+  }
+
+  /**
+   * The band applied to the whole list's counts (an unsharded filter's, or its shards' merged),
+   * after checking that {@code filter} would have sampled them and that they are counts of {@code
+   * problems}.
+   *
+   * @throws IllegalArgumentException naming the setting or the problem that differs
+   */
+  public static Result select(
+      DifficultyFilter filter,
+      List<Problem> problems,
+      PassRateCounts counts,
+      Consumer<String> log) {
+    Rules.check(
+        counts.differencesFrom(filter).stream().map(d -> "difficultyCounts: " + d).toList());
+    Result r = select(filter, problems, counts.correctFor(problems));
     log.accept(
         String.format(
             "difficulty filter: kept %d of %d problems with pass rate in [%s, %s] (n = %d): %s",
@@ -345,87 +354,109 @@ public final class DifficultyFilterJob {
         List.copyOf(kept), Arrays.stream(correct).boxed().toList(), verdicts, perFamily);
   }
 
-  /** c(q) for every problem: n responses each, in batches of {@value #SEQUENCES_PER_BATCH}. */
-  private static int[] sample(
+  /**
+   * c(q) for the shard's problems (all of them for {@link Shard#WHOLE}): n responses each, in
+   * {@link ProblemBatches}' shard-independent batches, so shards merge into exactly the unsharded
+   * counts. No model is loaded when the shard has no problem.
+   */
+  public static PassRateCounts counts(
       DifficultyFilter filter,
       List<Problem> problems,
       TaskFamilies families,
       S3CheckpointStore.Settings s3,
+      Shard shard,
+      Consumer<String> log)
+      throws IOException {
+    if (!filter.enabled()) {
+      throw new IllegalArgumentException("policy: the difficulty filter needs a policy");
+    }
+    int n = filter.samples();
+    ProblemBatches.Range range = ProblemBatches.range(problems.size(), n, shard);
+    int[] correct = new int[range.size()];
+    if (range.size() > 0) {
+      sample(filter, problems, families, s3, shard, range, correct, log);
+    }
+    List<PassRateCounts.ProblemPassCount> out = new ArrayList<>();
+    for (int i = 0; i < range.size(); i++) {
+      Problem p = problems.get(range.first() + i);
+      out.add(new PassRateCounts.ProblemPassCount(p.id(), p.family(), correct[i]));
+    }
+    return PassRateCounts.of(filter, shard, problems.size(), range.first(), out);
+  }
+
+  private static void sample(
+      DifficultyFilter filter,
+      List<Problem> problems,
+      TaskFamilies families,
+      S3CheckpointStore.Settings s3,
+      Shard shard,
+      ProblemBatches.Range range,
+      int[] correct,
       Consumer<String> log)
       throws IOException {
     DjlEngine.gradientsOffOnThisThread();
-    int n = filter.samples();
-    int[] correct = new int[problems.size()];
     Path scratch = Files.createTempDirectory("prorl-filter-policy");
     try {
       Path dir = PolicyDirs.resolve(filter.policy(), s3, scratch);
       try (Tokenizer tokenizer = Tokenizer.load(dir.resolve(HfModelDir.TOKENIZER));
           Qwen2Model policy = HfModelDir.load(dir, Devices.resolve(filter.device()))) {
-        Sampler sampler = new Sampler(policy, tokenizer);
+        String which =
+            shard.whole()
+                ? ""
+                : " (" + shard + ": problems " + range.first() + ".." + (range.end() - 1) + ")";
         log.accept(
             String.format(
                 "difficulty filter: %d problems x %d responses with %s (temperature %s, top-p %s,"
-                    + " %d new tokens, seed %d)",
-                problems.size(),
-                n,
+                    + " %d new tokens, seed %d)%s",
+                range.size(),
+                filter.samples(),
                 filter.policy(),
                 filter.temperature(),
                 filter.topP(),
                 filter.maxNewTokens(),
-                filter.seed()));
+                filter.seed(),
+                which));
         long start = System.nanoTime();
-        int total = problems.size() * n;
-        int reportedDecile = 0;
-        // sequence s is response s % n of problem s / n
-        for (int from = 0; from < total; from += SEQUENCES_PER_BATCH) {
-          int to = Math.min(total, from + SEQUENCES_PER_BATCH);
-          List<int[]> prompts = new ArrayList<>();
-          for (int s = from; s < to; s++) {
-            prompts.add(tokenizer.encode(ChatTemplate.userTurn(problems.get(s / n).prompt())));
-          }
-          SamplingParams params =
-              new SamplingParams(
-                  filter.temperature(),
-                  filter.topP(),
-                  0,
-                  filter.maxNewTokens(),
-                  List.of(ChatTemplate.IM_END),
-                  filter.seed() * 1_000_003L + from);
-          List<Generation> out = sampler.generate(prompts, params);
-          for (int s = from; s < to; s++) {
-            Problem p = problems.get(s / n);
-            if (families.score(p, out.get(s - from).text()).correct()) {
-              correct[s / n]++;
-            }
-          }
-          int done = to / n;
-          int decile = (int) (10L * done / problems.size());
-          if (decile > reportedDecile && to < total) {
-            reportedDecile = decile;
-            double elapsed = (System.nanoTime() - start) / 1e9;
-            log.accept(
-                String.format(
-                    "difficulty filter: %d/%d problems (%d%%), %.0f s, about %.0f s left",
-                    done,
-                    problems.size(),
-                    100L * done / problems.size(),
-                    elapsed,
-                    elapsed * (problems.size() - done) / Math.max(1, done)));
-          }
-        }
+        int[] reportedDecile = {0};
+        SamplingParams params =
+            new SamplingParams(
+                filter.temperature(),
+                filter.topP(),
+                0,
+                filter.maxNewTokens(),
+                List.of(ChatTemplate.IM_END),
+                0);
+        ProblemBatches.sample(
+            new Sampler(policy, tokenizer),
+            tokenizer,
+            problems,
+            filter.samples(),
+            shard,
+            params,
+            filter.seed() * 1_000_003L,
+            (index, g) -> {
+              if (families.score(problems.get(index), g.text()).correct()) {
+                correct[index - range.first()]++;
+              }
+            },
+            (done, total) -> {
+              int decile = (int) (10L * done / total);
+              if (decile > reportedDecile[0] && done < total) {
+                reportedDecile[0] = decile;
+                double elapsed = (System.nanoTime() - start) / 1e9;
+                log.accept(
+                    String.format(
+                        "difficulty filter: %d/%d problems (%d%%), %.0f s, about %.0f s left",
+                        done,
+                        total,
+                        100L * done / total,
+                        elapsed,
+                        elapsed * (total - done) / done));
+              }
+            });
       }
     } finally {
-      deleteTree(scratch);
-    }
-    return correct;
-  }
-
-  /** Removes the scratch folder an s3:// policy was downloaded into. */
-  private static void deleteTree(Path root) throws IOException {
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
+      FileTrees.delete(scratch);
     }
   }
 }

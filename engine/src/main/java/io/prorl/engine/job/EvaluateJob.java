@@ -10,7 +10,6 @@ import io.prorl.engine.io.FileTrees;
 import io.prorl.engine.io.HfModelDir;
 import io.prorl.engine.io.JsonSchemaFile;
 import io.prorl.engine.model.Qwen2Model;
-import io.prorl.engine.sampling.Generation;
 import io.prorl.engine.sampling.Sampler;
 import io.prorl.engine.sampling.SamplingParams;
 import io.prorl.engine.tokenizer.ChatTemplate;
@@ -56,7 +55,6 @@ public final class EvaluateJob {
   public static final int DEFAULT_MAX_PROBLEMS = 0;
 
   public static final String REPORT_SCHEMA = "/schemas/evaluation-report.schema.json";
-  private static final int SEQUENCES_PER_BATCH = 64;
 
   /**
    * @param policies name -> policy reference (file: URI, s3:// URI or path), in report order
@@ -70,8 +68,7 @@ public final class EvaluateJob {
    * @param seed the sampling seed; every policy sees the same seeds
    * @param device cpu, gpu or auto
    * @param s3 how to reach S3 for s3:// policies
-   * @param shard the part of every set's sampling batches to run ({@link
-   *     EvaluationCounts.Shard#WHOLE}: all)
+   * @param shard the part of every set's sampling batches to run ({@link Shard#WHOLE}: all)
    */
   public record Config(
       Map<String, String> policies,
@@ -84,7 +81,7 @@ public final class EvaluateJob {
       long seed,
       String device,
       S3CheckpointStore.Settings s3,
-      EvaluationCounts.Shard shard) {
+      Shard shard) {
     public Config {
       if (policies == null || policies.isEmpty()) {
         throw new IllegalArgumentException("policies: at least one policy to evaluate");
@@ -116,7 +113,7 @@ public final class EvaluateJob {
     private String device = DEFAULT_DEVICE;
     private S3CheckpointStore.Settings s3 =
         new S3CheckpointStore.Settings(null, null, false, null, null);
-    private EvaluationCounts.Shard shard = EvaluationCounts.Shard.WHOLE;
+    private Shard shard = Shard.WHOLE;
 
     private Builder(Map<String, String> policies) {
       this.policies = policies;
@@ -168,7 +165,7 @@ public final class EvaluateJob {
       return this;
     }
 
-    public Builder shard(EvaluationCounts.Shard v) {
+    public Builder shard(Shard v) {
       shard = v;
       return this;
     }
@@ -521,60 +518,47 @@ public final class EvaluateJob {
   }
 
   /**
-   * Samples and scores the config's shard of a set. The set's problems are cut into batches of
-   * whole problems (max(1, 64 / n) problems, n samples each; a problem with n > 64 samples takes
-   * several batches of one chunk), and a shard takes a contiguous run of those chunks; each batch's
-   * seed derives from the run's seed, the set and the batch's position in the whole set. So a batch
-   * is the same batch, with the same seed, whichever shard runs it, and its samples are bitwise
-   * those of an unsharded run (the numerics of a batched forward pass depend on the batch's
-   * composition, so independence from the batch could not be had exactly; identical batches can).
+   * Samples and scores the config's shard of a set in {@link ProblemBatches}' shard-independent
+   * batches, the seeds deriving from the run's seed and the set.
    */
   private static List<EvaluationCounts.ProblemCount> sample(
       Sampler sampler, Tokenizer tokenizer, ProblemSet set, Config config, TaskFamilies families) {
     int n = config.samples();
-    int perChunk = Math.max(1, SEQUENCES_PER_BATCH / n);
     List<Problem> problems = set.problems();
-    int chunks = (problems.size() + perChunk - 1) / perChunk;
-    List<EvaluationCounts.ProblemCount> out = new ArrayList<>();
-    for (int chunk = config.shard().firstOf(chunks);
-        chunk < config.shard().endOf(chunks);
-        chunk++) {
-      int p0 = chunk * perChunk;
-      List<Problem> own = problems.subList(p0, Math.min(problems.size(), p0 + perChunk));
-      double[] rewardSum = new double[own.size()];
-      int[] correct = new int[own.size()];
-      long[] tokens = new long[own.size()];
-      for (int off = 0; off < own.size() * n; off += SEQUENCES_PER_BATCH) {
-        int end = Math.min(own.size() * n, off + SEQUENCES_PER_BATCH);
-        List<int[]> prompts = new ArrayList<>();
-        for (int i = off; i < end; i++) {
-          prompts.add(tokenizer.encode(ChatTemplate.userTurn(own.get(i / n).prompt())));
-        }
-        long from = (long) p0 * n + off; // the batch's first sequence in the whole set's order
-        SamplingParams params =
-            new SamplingParams(
-                config.temperature(),
-                config.topP(),
-                0,
-                config.maxNewTokens(),
-                List.of(ChatTemplate.IM_END),
-                config.seed() * 1_000_003L + 7_919L * set.name().hashCode() + from);
-        List<Generation> generations = sampler.generate(prompts, params);
-        for (int i = off; i < end; i++) {
-          int local = i / n;
-          Generation g = generations.get(i - off);
-          Reward reward = families.score(own.get(local), g.text());
+    ProblemBatches.Range range = ProblemBatches.range(problems.size(), n, config.shard());
+    double[] rewardSum = new double[range.size()];
+    int[] correct = new int[range.size()];
+    long[] tokens = new long[range.size()];
+    SamplingParams params =
+        new SamplingParams(
+            config.temperature(),
+            config.topP(),
+            0,
+            config.maxNewTokens(),
+            List.of(ChatTemplate.IM_END),
+            0);
+    ProblemBatches.sample(
+        sampler,
+        tokenizer,
+        problems,
+        n,
+        config.shard(),
+        params,
+        config.seed() * 1_000_003L + 7_919L * set.name().hashCode(),
+        (index, g) -> {
+          int local = index - range.first();
+          Reward reward = families.score(problems.get(index), g.text());
           rewardSum[local] += reward.value();
           correct[local] += reward.correct() ? 1 : 0;
           tokens[local] += g.tokens().length;
-        }
-      }
-      for (int i = 0; i < own.size(); i++) {
-        Problem p = own.get(i);
-        out.add(
-            new EvaluationCounts.ProblemCount(
-                set.name(), p.id(), p.family(), n, correct[i], rewardSum[i], tokens[i]));
-      }
+        },
+        (done, total) -> {});
+    List<EvaluationCounts.ProblemCount> out = new ArrayList<>();
+    for (int i = 0; i < range.size(); i++) {
+      Problem p = problems.get(range.first() + i);
+      out.add(
+          new EvaluationCounts.ProblemCount(
+              set.name(), p.id(), p.family(), n, correct[i], rewardSum[i], tokens[i]));
     }
     return out;
   }

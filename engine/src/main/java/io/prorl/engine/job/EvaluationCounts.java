@@ -43,33 +43,6 @@ public record EvaluationCounts(
     policies = List.copyOf(policies);
   }
 
-  /**
-   * Shard {@code index} (from 0) of {@code count}: the index-th of count contiguous runs of each
-   * set's sampling batches.
-   */
-  public record Shard(int index, int count) {
-    public static final Shard WHOLE = new Shard(0, 1);
-
-    public Shard {
-      if (count < 1 || index < 0 || index >= count) {
-        throw new IllegalArgumentException(
-            "shard: need 0 <= shardIndex < shardCount, got shardIndex="
-                + index
-                + " shardCount="
-                + count);
-      }
-    }
-
-    /** The first batch of this shard among {@code batches} (the next shard's first is its end). */
-    int firstOf(int batches) {
-      return (int) ((long) batches * index / count);
-    }
-
-    int endOf(int batches) {
-      return (int) ((long) batches * (index + 1) / count);
-    }
-  }
-
   /** One set: its name, whether it is out of distribution, and its problem ids in order. */
   public record SetInfo(String name, boolean outOfDistribution, List<String> problemIds) {
     public SetInfo {

@@ -196,4 +196,86 @@ class DifficultyFilterJobTest {
             DifficultyFilterJob.run(DifficultyFilter.DEFAULTS, problems(), FAMILIES, null, s -> {}))
         .hasMessage("policy: the difficulty filter needs a policy");
   }
+
+  /** Twelve problems per family, families interleaved: enough batches to shard at n = 16. */
+  private static List<Problem> manyProblems() {
+    List<Problem> out = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      for (String rule : RULES) {
+        out.add(FAMILIES.get(rule).generate(Map.of(), 0, i));
+      }
+    }
+    return out;
+  }
+
+  private static PassRateCounts counts(DifficultyFilter f, List<Problem> ps, Shard shard)
+      throws Exception {
+    return DifficultyFilterJob.counts(f, ps, FAMILIES, null, shard, s -> {});
+  }
+
+  @Test
+  void shardsMergeIntoExactlyTheUnshardedCountsAndVerdicts() throws Exception {
+    for (int samples : new int[] {16, 24}) {
+      DifficultyFilter f = filter(0.01, 0.99).toBuilder().samples(samples).build();
+      List<Problem> ps = manyProblems();
+      PassRateCounts whole = counts(f, ps, Shard.WHOLE);
+      List<Integer> c = whole.counts().stream().map(PassRateCounts.ProblemPassCount::c).toList();
+      assertThat(c.stream().distinct().count())
+          .as("the coin family gives varied counts, so the equality below is not trivial")
+          .isGreaterThan(3);
+      DifficultyFilterJob.Result unsharded = DifficultyFilterJob.select(f, ps, whole, s -> {});
+      for (int shards : new int[] {3, 5}) {
+        List<PassRateCounts> parts = new ArrayList<>();
+        for (int i = shards - 1; i >= 0; i--) { // any order
+          PassRateCounts part = counts(f, ps, new Shard(i, shards));
+          Path file = tmp.resolve("counts-" + samples + "-" + i + "-of-" + shards + ".json");
+          part.write(file);
+          parts.add(PassRateCounts.read(file));
+        }
+        PassRateCounts merged = PassRateCounts.merge(parts);
+        assertThat(merged).as("%d samples, %d shards", samples, shards).isEqualTo(whole);
+        DifficultyFilterJob.Result r = DifficultyFilterJob.select(f, ps, merged, s -> {});
+        assertThat(r.kept()).isEqualTo(unsharded.kept());
+        assertThat(r.perFamily()).isEqualTo(unsharded.perFamily());
+      }
+    }
+  }
+
+  @Test
+  void countsThatAreNotTheFiltersOrTheDatasetsAreRefusedNamingWhy() throws Exception {
+    DifficultyFilter f = filter(0.01, 0.99).toBuilder().samples(16).build();
+    List<Problem> ps = manyProblems();
+    PassRateCounts s0 = counts(f, ps, new Shard(0, 2));
+    PassRateCounts s1 = counts(f, ps, new Shard(1, 2));
+    assertThatThrownBy(() -> PassRateCounts.merge(List.of(s0)))
+        .hasMessage("difficultyCounts: 1 shards given, but they are shards of 2");
+    assertThatThrownBy(() -> PassRateCounts.merge(List.of(s0, s0)))
+        .hasMessageContaining("expected shard 1 of 2");
+    PassRateCounts otherSeed = counts(f.toBuilder().seed(9).build(), ps, new Shard(1, 2));
+    assertThatThrownBy(() -> PassRateCounts.merge(List.of(s0, otherSeed)))
+        .hasMessageStartingWith("difficultyCounts, shard 1 of 2: another filter");
+    PassRateCounts whole = PassRateCounts.merge(List.of(s1, s0));
+    assertThatThrownBy(
+            () -> DifficultyFilterJob.select(f.toBuilder().seed(2).build(), ps, whole, s -> {}))
+        .hasMessage("difficultyCounts: seed: the counts were sampled with 5, the filter has 2");
+    List<Problem> other = new ArrayList<>(ps);
+    other.set(7, FAMILIES.get("coin").generate(Map.of(), 0, 99));
+    assertThatThrownBy(() -> DifficultyFilterJob.select(f, other, whole, s -> {}))
+        .hasMessageStartingWith("problem 7 of the dataset is coin/coin-99, the counts have");
+    assertThatThrownBy(() -> DifficultyFilterJob.select(f, ps.subList(0, 30), whole, s -> {}))
+        .hasMessageStartingWith("the counts are of 36 problems, the dataset has 30");
+    assertThatThrownBy(() -> DifficultyFilterJob.select(f, ps, s0, s -> {}))
+        .hasMessage("shard 0 of 2: merge every shard's counts first");
+  }
+
+  @Test
+  void aShardWithNoBatchLoadsNoModel() throws Exception {
+    // 9 problems at n = 4 are one batch, which shard 1 of 2 takes: shard 0 has nothing to
+    // sample (and the policy named does not exist, so loading it would fail)
+    DifficultyFilter f = filter(0, 1).toBuilder().policy("file:///nowhere/policy").build();
+    PassRateCounts empty = counts(f, problems(), new Shard(0, 2));
+    assertThat(empty.counts()).isEmpty();
+    assertThat(empty.first()).isZero();
+    assertThat(empty.problems()).isEqualTo(9);
+  }
 }

@@ -37,7 +37,7 @@ class ShardedEvaluationTest {
     policy = EmbeddedDefault.write(shared.resolve("plain"), 3);
   }
 
-  private EvaluateJob.Config config(int samples, EvaluationCounts.Shard shard) {
+  private EvaluateJob.Config config(int samples, Shard shard) {
     Map<String, String> policies = new LinkedHashMap<>();
     policies.put("a", policy.toString());
     return EvaluateJob.Config.builder(policies)
@@ -48,10 +48,7 @@ class ShardedEvaluationTest {
   }
 
   private EvaluationCounts counts(
-      int samples,
-      EvaluationCounts.Shard shard,
-      List<Problem> heldOut,
-      Map<String, List<Problem>> ood)
+      int samples, Shard shard, List<Problem> heldOut, Map<String, List<Problem>> ood)
       throws Exception {
     EvaluationCounts c =
         EvaluateJob.counts(config(samples, shard), heldOut, ood, families, m -> {});
@@ -69,12 +66,11 @@ class ShardedEvaluationTest {
     // 16 samples: 4 problems per batch; 24 samples: 2 problems per batch (64 / 24), and a batch
     // does not fill 64 sequences; 3 and 4 shards cut sets at different batch boundaries
     for (int samples : new int[] {16, 24}) {
-      EvaluateJob.Report whole =
-          EvaluateJob.report(counts(samples, EvaluationCounts.Shard.WHOLE, heldOut, ood));
+      EvaluateJob.Report whole = EvaluateJob.report(counts(samples, Shard.WHOLE, heldOut, ood));
       for (int shards : new int[] {3, 4}) {
         List<EvaluationCounts> parts = new ArrayList<>();
         for (int i = 0; i < shards; i++) {
-          parts.add(counts(samples, new EvaluationCounts.Shard(i, shards), heldOut, ood));
+          parts.add(counts(samples, new Shard(i, shards), heldOut, ood));
         }
         Collections.reverse(parts); // any order
         EvaluateJob.Report merged = EvaluateJob.report(EvaluationCounts.merge(parts));
@@ -92,9 +88,9 @@ class ShardedEvaluationTest {
   void aMergeRefusesMissingDuplicatedOrForeignShards() throws Exception {
     List<Problem> heldOut = families.generate("even_a", Map.of(), 1, 8);
     Map<String, List<Problem>> ood = Map.of();
-    EvaluationCounts s0 = counts(16, new EvaluationCounts.Shard(0, 2), heldOut, ood);
-    EvaluationCounts s1 = counts(16, new EvaluationCounts.Shard(1, 2), heldOut, ood);
-    EvaluationCounts other = counts(8, new EvaluationCounts.Shard(1, 2), heldOut, ood);
+    EvaluationCounts s0 = counts(16, new Shard(0, 2), heldOut, ood);
+    EvaluationCounts s1 = counts(16, new Shard(1, 2), heldOut, ood);
+    EvaluationCounts other = counts(8, new Shard(1, 2), heldOut, ood);
 
     assertThatThrownBy(() -> EvaluationCounts.merge(List.of(s0)))
         .hasMessage("counts: 1 shards given, but they are shards of 2");
@@ -109,7 +105,7 @@ class ShardedEvaluationTest {
     assertThatThrownBy(() -> EvaluationCounts.read(notCounts))
         .hasMessageStartingWith(notCounts + ": not an evaluation counts file: ")
         .hasMessageContaining("samples");
-    assertThatThrownBy(() -> new EvaluationCounts.Shard(2, 2))
+    assertThatThrownBy(() -> new Shard(2, 2))
         .hasMessage("shard: need 0 <= shardIndex < shardCount, got shardIndex=2 shardCount=2");
   }
 }

@@ -14,7 +14,6 @@ import io.prorl.tasks.dataset.DatasetAssembler;
 import io.prorl.tasks.dataset.Decontamination;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import lombok.Builder;
@@ -142,8 +141,17 @@ public class AssembleDataset extends S3ConnectedTask
           "The policy (file://, s3:// or a path) samples `samples` responses per training problem"
               + " after cleaning, before the mix; a problem stays when its pass rate lies in"
               + " [minPassRate, maxPassRate] (default band: solved sometimes, failed sometimes, as"
-              + " ProRL kept them). Defaults: DifficultyFilterJob.DifficultyFilter, docs/TASKS.md.")
+              + " ProRL kept them). Defaults: DifficultyFilterJob.DifficultyFilter, docs/TASKS.md."
+              + " With shardIndex/shardCount the task samples that shard of the problems only and"
+              + " outputs difficultyCounts, no dataset (docs/SCALING.md).")
   private Property<Map<String, Object>> difficultyFilter;
+
+  @Schema(
+      title = "The difficultyCounts output of every shard of the difficulty filter, in any order.",
+      description =
+          "With the shards' difficultyFilter (less the shard fields) and problems, the band is"
+              + " applied to the merged counts: exactly what an unsharded filter keeps.")
+  private Property<List<String>> difficultyCounts;
 
   @Schema(title = "Share of the problems held out for validation, in [0, 1).")
   @Builder.Default
@@ -164,22 +172,7 @@ public class AssembleDataset extends S3ConnectedTask
 
   @Override
   public List<String> staticViolations() {
-    List<String> out = new ArrayList<>();
-    StaticValues.number(validationFraction)
-        .ifPresent(v -> out.addAll(DatasetAssembler.Config.violations(v)));
-    Double n = StaticValues.number(ngramSize).orElse((double) Decontamination.DEFAULT_NGRAM_SIZE);
-    Double o = StaticValues.number(ngramOverlap).orElse(Decontamination.DEFAULT_NGRAM_OVERLAP);
-    out.addAll(Decontamination.violations(n, o));
-    List<Object> gen = StaticValues.text(generate).flatMap(GeneratedSets::parse).orElse(null);
-    List<Object> src = StaticValues.text(sources).flatMap(GeneratedSets::parse).orElse(null);
-    List<Object> ood =
-        StaticValues.text(outOfDistribution).flatMap(GeneratedSets::parse).orElse(List.of());
-    out.addAll(DatasetEntries.violations(gen, src, ood));
-    out.addAll(DifficultyFilterEntry.staticViolations(difficultyFilter));
-    if (generate == null && sources == null) {
-      out.add("generate or sources: give at least one source of problems");
-    }
-    return out;
+    return DatasetEntries.staticViolations(this);
   }
 
   @Override
@@ -204,18 +197,16 @@ public class AssembleDataset extends S3ConnectedTask
     inputs.evaluationSets(runContext.render(evaluationSets).asList(String.class));
     DifficultyFilterStage.Filtered filtered =
         DifficultyFilterStage.apply(
+            runContext,
             runContext.render(difficultyFilter).asMap(String.class, Object.class),
+            runContext.render(difficultyCounts).asList(String.class),
             DatasetAssembler.clean(inputs.pools, inputs.evaluation, config.decontamination()),
             families,
-            s3Settings(runContext),
-            runContext.logger());
-    DatasetAssembler.Assembled a = DatasetAssembler.mixAndSplit(filtered.cleaned(), config);
-    if (a.train().isEmpty()) {
-      throw new IllegalArgumentException(
-          "the training set is empty after cleaning and difficulty filtering ("
-              + a.input()
-              + " problems in)");
+            s3Settings(runContext));
+    if (filtered.shardOnly()) {
+      return DatasetOutputs.countsOnly(runContext, filtered.passRates());
     }
+    DatasetAssembler.Assembled a = DatasetAssembler.mixAndSplit(filtered.cleaned(), config);
     return DatasetOutputs.write(
         runContext, this, a, config, inputs, filtered, Map.of("generate", gen, "sources", src));
   }
@@ -283,6 +274,12 @@ public class AssembleDataset extends S3ConnectedTask
 
     @Schema(title = "Difficulty filter per family: {kept, tooEasy, tooHard}; empty when off.")
     private final Map<String, Map<String, Integer>> difficultyFiltered;
+
+    @Schema(
+        title =
+            "The difficulty filter's per-problem counts (schemas/pass-rate-counts.schema.json).",
+        description = "Null when the filter is off; a shard's task outputs only this.")
+    private final URI difficultyCounts;
 
     @Schema(title = "Generated sets that could not reach their count of distinct problems.")
     private final List<String> shortfalls;

@@ -1,5 +1,7 @@
 package io.kestra.plugin.prorl;
 
+import io.prorl.tasks.dataset.DatasetAssembler;
+import io.prorl.tasks.dataset.Decontamination;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -8,6 +10,33 @@ import java.util.List;
  */
 final class DatasetEntries {
   private DatasetEntries() {}
+
+  /** The task's rules that can be checked before it runs (literal values only). */
+  static List<String> staticViolations(AssembleDataset task) {
+    List<String> out = new ArrayList<>();
+    StaticValues.number(task.getValidationFraction())
+        .ifPresent(v -> out.addAll(DatasetAssembler.Config.violations(v)));
+    Double n =
+        StaticValues.number(task.getNgramSize())
+            .orElse((double) Decontamination.DEFAULT_NGRAM_SIZE);
+    Double o =
+        StaticValues.number(task.getNgramOverlap()).orElse(Decontamination.DEFAULT_NGRAM_OVERLAP);
+    out.addAll(Decontamination.violations(n, o));
+    List<Object> gen =
+        StaticValues.text(task.getGenerate()).flatMap(GeneratedSets::parse).orElse(null);
+    List<Object> src =
+        StaticValues.text(task.getSources()).flatMap(GeneratedSets::parse).orElse(null);
+    List<Object> ood =
+        StaticValues.text(task.getOutOfDistribution())
+            .flatMap(GeneratedSets::parse)
+            .orElse(List.of());
+    out.addAll(violations(gen, src, ood));
+    out.addAll(DifficultyFilterEntry.staticViolations(task.getDifficultyFilter()));
+    if (task.getGenerate() == null && task.getSources() == null) {
+      out.add("generate or sources: give at least one source of problems");
+    }
+    return out;
+  }
 
   /** The entries' rules; a null list is an expression, checked when rendered. */
   static List<String> violations(List<?> gen, List<?> src, List<?> ood) {

@@ -4,8 +4,10 @@ import io.kestra.core.models.executions.metrics.Counter;
 import io.kestra.core.runners.RunContext;
 import io.prorl.engine.checkpoint.CheckpointStore;
 import io.prorl.engine.checkpoint.Checkpointer;
+import io.prorl.engine.job.PassRateCounts;
 import io.prorl.tasks.ProblemJsonl;
 import io.prorl.tasks.dataset.DatasetAssembler;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,6 +20,22 @@ import org.slf4j.Logger;
 final class DatasetOutputs {
   private DatasetOutputs() {}
 
+  /** What a shard of the difficulty filter outputs: its counts, no dataset. */
+  static AssembleDataset.Output countsOnly(RunContext runContext, PassRateCounts counts)
+      throws Exception {
+    URI uri = store(runContext, counts);
+    runContext
+        .logger()
+        .info("{} of the difficulty filter: counts stored at {}", counts.shard(), uri);
+    return AssembleDataset.Output.builder().difficultyCounts(uri).build();
+  }
+
+  private static URI store(RunContext runContext, PassRateCounts counts) throws Exception {
+    Path file = runContext.workingDir().createTempFile(".json");
+    counts.write(file);
+    return runContext.storage().putFile(file.toFile(), "difficulty-counts.json");
+  }
+
   static AssembleDataset.Output write(
       RunContext runContext,
       AssembleDataset task,
@@ -27,6 +45,12 @@ final class DatasetOutputs {
       DifficultyFilterStage.Filtered filtered,
       Map<String, Object> request)
       throws Exception {
+    if (a.train().isEmpty()) {
+      throw new IllegalArgumentException(
+          "the training set is empty after cleaning and difficulty filtering ("
+              + a.input()
+              + " problems in)");
+    }
     Logger log = runContext.logger();
     Path trainFile = runContext.workingDir().createTempFile(".jsonl");
     ProblemJsonl.write(a.train(), trainFile);
@@ -96,6 +120,8 @@ final class DatasetOutputs {
         .evaluationOverlapRemoved(a.evaluationOverlapRemoved())
         .ngramOverlapRemoved(ngram)
         .difficultyFiltered(filtered.counts())
+        .difficultyCounts(
+            filtered.passRates() == null ? null : store(runContext, filtered.passRates()))
         .shortfalls(inputs.shortfalls)
         .ood(inputs.ood)
         .build();

@@ -1,6 +1,7 @@
 package io.kestra.plugin.prorl;
 
 import io.prorl.engine.job.DifficultyFilterJob.DifficultyFilter;
+import io.prorl.engine.job.Shard;
 import io.prorl.tasks.Json;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,8 +12,9 @@ import tools.jackson.core.type.TypeReference;
 
 /**
  * The {@code difficultyFilter} property of {@link AssembleDataset}: {policy, samples, temperature,
- * topP, maxNewTokens, seed, minPassRate, maxPassRate, device}. The defaults and rules live in
- * {@link DifficultyFilter}; this class reads the flow's map and names the field.
+ * topP, maxNewTokens, seed, minPassRate, maxPassRate, device, shardIndex, shardCount}. The defaults
+ * and rules live in {@link DifficultyFilter} and {@link Shard}; this class reads the flow's map and
+ * names the field.
  */
 final class DifficultyFilterEntry {
   static final String PROPERTY = "difficultyFilter";
@@ -26,7 +28,9 @@ final class DifficultyFilterEntry {
           "seed",
           "minPassRate",
           "maxPassRate",
-          "device");
+          "device",
+          "shardIndex",
+          "shardCount");
   private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
   private DifficultyFilterEntry() {}
@@ -67,6 +71,12 @@ final class DifficultyFilterEntry {
     Integer samples = integer(m, "samples", out);
     Integer maxNewTokens = integer(m, "maxNewTokens", out);
     integer(m, "seed", out);
+    Integer shardIndex = integer(m, "shardIndex", out);
+    Integer shardCount = integer(m, "shardCount", out);
+    Shard.violations(
+            shardIndex == null ? Shard.WHOLE.index() : shardIndex,
+            shardCount == null ? Shard.WHOLE.count() : shardCount)
+        .forEach(r -> out.add(PROPERTY + "." + r));
     List<String> rules =
         DifficultyFilter.violations(
             samples,
@@ -115,6 +125,15 @@ final class DifficultyFilterEntry {
       b.device(m.get("device").toString());
     }
     return b.build();
+  }
+
+  /** The shard of a map that passed {@link #violations}: the whole list when none is given. */
+  static Shard shard(Map<String, ?> m) {
+    Long index = GeneratedSets.integer(m.get("shardIndex"));
+    Long count = GeneratedSets.integer(m.get("shardCount"));
+    return new Shard(
+        index == null ? Shard.WHOLE.index() : index.intValue(),
+        count == null ? Shard.WHOLE.count() : count.intValue());
   }
 
   private static Integer integer(Map<String, ?> m, String key, List<String> out) {

@@ -9,6 +9,7 @@ import io.kestra.core.models.tasks.RunnableTask;
 import io.kestra.core.runners.RunContext;
 import io.prorl.engine.job.EvaluateJob;
 import io.prorl.engine.job.EvaluationCounts;
+import io.prorl.engine.job.Shard;
 import io.prorl.tasks.Problem;
 import io.prorl.tasks.ProblemJsonl;
 import io.prorl.tasks.TaskFamilies;
@@ -148,11 +149,11 @@ public class Evaluate extends PublishedEvaluation
               + " counts; MergeEvaluations turns all shards' counts into the report, equal to the"
               + " unsharded one to the last digit.")
   @Builder.Default
-  private Property<Integer> shardIndex = Property.ofValue(EvaluationCounts.Shard.WHOLE.index());
+  private Property<Integer> shardIndex = Property.ofValue(Shard.WHOLE.index());
 
   @Schema(title = "Into how many shards the evaluation is cut; 1 = unsharded.")
   @Builder.Default
-  private Property<Integer> shardCount = Property.ofValue(EvaluationCounts.Shard.WHOLE.count());
+  private Property<Integer> shardCount = Property.ofValue(Shard.WHOLE.count());
 
   @Override
   public List<String> staticViolations() {
@@ -191,7 +192,7 @@ public class Evaluate extends PublishedEvaluation
     runContext.render(seed).as(Long.class).ifPresent(config::seed);
     runContext.render(device).as(String.class).ifPresent(config::device);
     config.shard(
-        new EvaluationCounts.Shard(
+        new Shard(
             Rendered.required(runContext, shardIndex, Integer.class, "shardIndex"),
             Rendered.required(runContext, shardCount, Integer.class, "shardCount")));
     EvaluateJob.Config settings = config.build();
