@@ -370,18 +370,21 @@ public final class DifficultyFilterJob {
     if (!filter.enabled()) {
       throw new IllegalArgumentException("policy: the difficulty filter needs a policy");
     }
-    int n = filter.samples();
-    ProblemBatches.Range range = ProblemBatches.range(problems.size(), n, shard);
-    int[] correct = new int[range.size()];
-    if (range.size() > 0) {
-      sample(filter, problems, families, s3, shard, range, correct, log);
+    int[] correct = new int[problems.size()];
+    List<ProblemBatches.Range> chunks =
+        ProblemBatches.chunks(problems.size(), filter.samples(), shard);
+    int shardProblems = chunks.stream().mapToInt(ProblemBatches.Range::size).sum();
+    if (shardProblems > 0) {
+      sample(filter, problems, families, s3, shard, correct, shardProblems, log);
     }
     List<PassRateCounts.ProblemPassCount> out = new ArrayList<>();
-    for (int i = 0; i < range.size(); i++) {
-      Problem p = problems.get(range.first() + i);
-      out.add(new PassRateCounts.ProblemPassCount(p.id(), p.family(), correct[i]));
+    for (ProblemBatches.Range chunk : chunks) {
+      for (int i = chunk.first(); i < chunk.end(); i++) {
+        Problem p = problems.get(i);
+        out.add(new PassRateCounts.ProblemPassCount(i, p.id(), p.family(), correct[i]));
+      }
     }
-    return PassRateCounts.of(filter, shard, problems.size(), range.first(), out);
+    return PassRateCounts.of(filter, shard, problems.size(), out);
   }
 
   private static void sample(
@@ -390,8 +393,8 @@ public final class DifficultyFilterJob {
       TaskFamilies families,
       S3CheckpointStore.Settings s3,
       Shard shard,
-      ProblemBatches.Range range,
       int[] correct,
+      int shardProblems,
       Consumer<String> log)
       throws IOException {
     DjlEngine.gradientsOffOnThisThread();
@@ -400,15 +403,12 @@ public final class DifficultyFilterJob {
       Path dir = PolicyDirs.resolve(filter.policy(), s3, scratch);
       try (Tokenizer tokenizer = Tokenizer.load(dir.resolve(HfModelDir.TOKENIZER));
           Qwen2Model policy = HfModelDir.load(dir, Devices.resolve(filter.device()))) {
-        String which =
-            shard.whole()
-                ? ""
-                : " (" + shard + ": problems " + range.first() + ".." + (range.end() - 1) + ")";
+        String which = shard.whole() ? "" : " (" + shard + " of " + problems.size() + " problems)";
         log.accept(
             String.format(
                 "difficulty filter: %d problems x %d responses with %s (temperature %s, top-p %s,"
                     + " %d new tokens, seed %d)%s",
-                range.size(),
+                shardProblems,
                 filter.samples(),
                 filter.policy(),
                 filter.temperature(),
@@ -436,7 +436,7 @@ public final class DifficultyFilterJob {
             filter.seed() * 1_000_003L,
             (index, g) -> {
               if (families.score(problems.get(index), g.text()).correct()) {
-                correct[index - range.first()]++;
+                correct[index]++;
               }
             },
             (done, total) -> {

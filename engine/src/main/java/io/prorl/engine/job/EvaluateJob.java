@@ -525,10 +525,9 @@ public final class EvaluateJob {
       Sampler sampler, Tokenizer tokenizer, ProblemSet set, Config config, TaskFamilies families) {
     int n = config.samples();
     List<Problem> problems = set.problems();
-    ProblemBatches.Range range = ProblemBatches.range(problems.size(), n, config.shard());
-    double[] rewardSum = new double[range.size()];
-    int[] correct = new int[range.size()];
-    long[] tokens = new long[range.size()];
+    double[] rewardSum = new double[problems.size()];
+    int[] correct = new int[problems.size()];
+    long[] tokens = new long[problems.size()];
     SamplingParams params =
         new SamplingParams(
             config.temperature(),
@@ -537,28 +536,30 @@ public final class EvaluateJob {
             config.maxNewTokens(),
             List.of(ChatTemplate.IM_END),
             0);
-    ProblemBatches.sample(
-        sampler,
-        tokenizer,
-        problems,
-        n,
-        config.shard(),
-        params,
-        config.seed() * 1_000_003L + 7_919L * set.name().hashCode(),
-        (index, g) -> {
-          int local = index - range.first();
-          Reward reward = families.score(problems.get(index), g.text());
-          rewardSum[local] += reward.value();
-          correct[local] += reward.correct() ? 1 : 0;
-          tokens[local] += g.tokens().length;
-        },
-        (done, total) -> {});
+    List<ProblemBatches.Range> chunks =
+        ProblemBatches.sample(
+            sampler,
+            tokenizer,
+            problems,
+            n,
+            config.shard(),
+            params,
+            config.seed() * 1_000_003L + 7_919L * set.name().hashCode(),
+            (index, g) -> {
+              Reward reward = families.score(problems.get(index), g.text());
+              rewardSum[index] += reward.value();
+              correct[index] += reward.correct() ? 1 : 0;
+              tokens[index] += g.tokens().length;
+            },
+            (done, total) -> {});
     List<EvaluationCounts.ProblemCount> out = new ArrayList<>();
-    for (int i = 0; i < range.size(); i++) {
-      Problem p = problems.get(range.first() + i);
-      out.add(
-          new EvaluationCounts.ProblemCount(
-              set.name(), p.id(), p.family(), n, correct[i], rewardSum[i], tokens[i]));
+    for (ProblemBatches.Range chunk : chunks) {
+      for (int i = chunk.first(); i < chunk.end(); i++) {
+        Problem p = problems.get(i);
+        out.add(
+            new EvaluationCounts.ProblemCount(
+                set.name(), p.id(), p.family(), n, correct[i], rewardSum[i], tokens[i]));
+      }
     }
     return out;
   }

@@ -13,16 +13,15 @@ import java.util.List;
 
 /**
  * What the difficulty filter (or one shard of it) counted per problem before the band is applied:
- * c(q), the responses with full credit among the n sampled for problem q. Shards tile the problem
- * list in order ({@link #merge}); the band is applied to whole counts only ({@link
- * DifficultyFilterJob#select(DifficultyFilter, List, PassRateCounts)}), so a sharded filter keeps
- * exactly the problems an unsharded one keeps.
+ * c(q), the responses with full credit among the n sampled for problem q, with q's position in the
+ * list. Shards together cover the list once ({@link #merge}); the band is applied to whole counts
+ * only ({@link DifficultyFilterJob#select(DifficultyFilter, List, PassRateCounts)}), so a sharded
+ * filter keeps exactly the problems an unsharded one keeps.
  *
  * @param policy the policy that sampled, as the filter named it
  * @param shard which part of the list these counts are; {@link Shard#WHOLE} after a merge
  * @param problems size of the whole list
- * @param first position in the whole list of {@code counts}' first problem
- * @param counts this shard's problems, a contiguous run of the list, in order
+ * @param counts this shard's problems, in list order
  */
 public record PassRateCounts(
     String policy,
@@ -33,7 +32,6 @@ public record PassRateCounts(
     long seed,
     Shard shard,
     int problems,
-    int first,
     List<ProblemPassCount> counts) {
 
   public static final String SCHEMA = "/schemas/pass-rate-counts.schema.json";
@@ -42,12 +40,12 @@ public record PassRateCounts(
     counts = List.copyOf(counts);
   }
 
-  /** One problem: c of the filter's n responses had full credit. */
-  public record ProblemPassCount(String problemId, String family, int c) {}
+  /** Problem {@code index} of the list: c of the filter's n responses had full credit. */
+  public record ProblemPassCount(int index, String problemId, String family, int c) {}
 
   /** The sampling settings of {@code filter} with the counts of one shard. */
   static PassRateCounts of(
-      DifficultyFilter filter, Shard shard, int problems, int first, List<ProblemPassCount> c) {
+      DifficultyFilter filter, Shard shard, int problems, List<ProblemPassCount> c) {
     return new PassRateCounts(
         filter.policy(),
         filter.samples(),
@@ -57,7 +55,6 @@ public record PassRateCounts(
         filter.seed(),
         shard,
         problems,
-        first,
         c);
   }
 
@@ -166,7 +163,7 @@ public record PassRateCounts(
       throw new IllegalArgumentException(
           "difficultyCounts: " + shards.size() + " shards given, but they are shards of " + count);
     }
-    List<ProblemPassCount> all = new ArrayList<>();
+    ProblemPassCount[] all = new ProblemPassCount[head.problems()];
     for (int i = 0; i < count; i++) {
       PassRateCounts s = ordered.get(i);
       String which = "difficultyCounts, " + s.shard();
@@ -182,23 +179,18 @@ public record PassRateCounts(
                 + head.shard()
                 + ")");
       }
-      if (s.first() != all.size()) {
-        throw new IllegalArgumentException(
-            which
-                + ": starts at problem "
-                + s.first()
-                + ", the shards before end at "
-                + all.size());
+      for (ProblemPassCount c : s.counts()) {
+        if (c.index() < 0 || c.index() >= all.length || all[c.index()] != null) {
+          throw new IllegalArgumentException(
+              which + ": problem " + c.index() + " is outside the list or in two shards");
+        }
+        all[c.index()] = c;
       }
-      all.addAll(s.counts());
     }
-    if (all.size() != head.problems()) {
-      throw new IllegalArgumentException(
-          "difficultyCounts: the shards cover "
-              + all.size()
-              + " of "
-              + head.problems()
-              + " problems");
+    for (int i = 0; i < all.length; i++) {
+      if (all[i] == null) {
+        throw new IllegalArgumentException("difficultyCounts: problem " + i + " is in no shard");
+      }
     }
     return new PassRateCounts(
         head.policy(),
@@ -209,8 +201,7 @@ public record PassRateCounts(
         head.seed(),
         Shard.WHOLE,
         head.problems(),
-        0,
-        all);
+        List.of(all));
   }
 
   private static boolean sameSampling(PassRateCounts a, PassRateCounts b) {

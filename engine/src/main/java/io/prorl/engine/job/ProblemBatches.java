@@ -14,7 +14,7 @@ import java.util.List;
  *
  * <pre>
  *   chunk  = max(1, 64 / n) whole problems (a problem with n > 64 takes several batches alone)
- *   shard i of k samples the i-th of k contiguous runs of the chunks
+ *   shard i of k samples chunks i, i + k, i + 2k, ...
  *   batch seed = seedBase + (index of the batch's first sequence in the whole list)
  * </pre>
  *
@@ -41,26 +41,28 @@ final class ProblemBatches {
     void chunkDone(int done, int total);
   }
 
-  /** The problems [first, end) of the whole list that {@code shard} samples. */
+  /** Problems [first, end) of the whole list: one chunk. */
   record Range(int first, int end) {
     int size() {
       return end - first;
     }
   }
 
-  static Range range(int problems, int n, Shard shard) {
-    int perChunk = perChunk(n);
-    int chunks = (problems + perChunk - 1) / perChunk;
-    return new Range(
-        Math.min(problems, shard.firstOf(chunks) * perChunk),
-        Math.min(problems, shard.endOf(chunks) * perChunk));
+  /** The chunks {@code shard} samples, in list order. */
+  static List<Range> chunks(int problems, int n, Shard shard) {
+    int perChunk = Math.max(1, SEQUENCES_PER_BATCH / n);
+    List<Range> out = new ArrayList<>();
+    for (int c = shard.index(); (long) c * perChunk < problems; c += shard.count()) {
+      out.add(new Range(c * perChunk, Math.min(problems, (c + 1) * perChunk)));
+    }
+    return out;
   }
 
   /**
    * Samples the shard's problems, n responses each, with {@code params} but the batch seeds above,
    * and hands each response to {@code sink}.
    */
-  static Range sample(
+  static List<Range> sample(
       Sampler sampler,
       Tokenizer tokenizer,
       List<Problem> problems,
@@ -70,10 +72,12 @@ final class ProblemBatches {
       long seedBase,
       Sink sink,
       Progress progress) {
-    int perChunk = perChunk(n);
-    Range range = range(problems.size(), n, shard);
-    for (int p0 = range.first(); p0 < range.end(); p0 += perChunk) {
-      List<Problem> own = problems.subList(p0, Math.min(range.end(), p0 + perChunk));
+    List<Range> chunks = chunks(problems.size(), n, shard);
+    int total = chunks.stream().mapToInt(Range::size).sum();
+    int done = 0;
+    for (Range chunk : chunks) {
+      int p0 = chunk.first();
+      List<Problem> own = problems.subList(p0, chunk.end());
       for (int off = 0; off < own.size() * n; off += SEQUENCES_PER_BATCH) {
         int end = Math.min(own.size() * n, off + SEQUENCES_PER_BATCH);
         List<int[]> prompts = new ArrayList<>();
@@ -86,12 +90,9 @@ final class ProblemBatches {
           sink.accept(p0 + i / n, out.get(i - off));
         }
       }
-      progress.chunkDone(p0 + own.size() - range.first(), range.size());
+      done += own.size();
+      progress.chunkDone(done, total);
     }
-    return range;
-  }
-
-  private static int perChunk(int n) {
-    return Math.max(1, SEQUENCES_PER_BATCH / n);
+    return chunks;
   }
 }

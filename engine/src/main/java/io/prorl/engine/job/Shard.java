@@ -34,15 +34,6 @@ public record Shard(int index, int count) {
     return count == 1;
   }
 
-  /** The first batch of this shard among {@code batches} (the next shard's first is its end). */
-  int firstOf(int batches) {
-    return (int) ((long) batches * index / count);
-  }
-
-  int endOf(int batches) {
-    return (int) ((long) batches * (index + 1) / count);
-  }
-
   @Override
   public String toString() {
     return "shard " + index + " of " + count;

@@ -110,11 +110,10 @@ final class DifficultyFilterStage {
             : merge(runContext, shardCounts, s3);
     if (!counts.shard().whole()) {
       log.info(
-          "difficulty filter, {}: counted problems {}..{} of {}; AssembleDataset with"
+          "difficulty filter, {}: counted {} of {} problems; AssembleDataset with"
               + " difficultyCounts applies the band to every shard's counts",
           shard,
-          counts.first(),
-          counts.first() + counts.counts().size() - 1,
+          counts.counts().size(),
           counts.problems());
       return new Filtered(null, filter, counts, Map.of());
     }
