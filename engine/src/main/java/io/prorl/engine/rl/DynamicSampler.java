@@ -4,10 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * DAPO's dynamic sampling: groups whose rewards are all equal (all right or all wrong) have zero
- * advantage and give no gradient, so they are dropped and more prompts are sampled until the batch
- * holds the wanted number of mixed groups, for at most {@code maxRounds} rounds. When the budget
- * runs out the batch is what was gathered (never a crash; ProRL's trainers crashed here).
+ * DAPO's dynamic sampling: groups the {@link GroupFilter} rejects (rewards all equal: zero
+ * advantage, no gradient; or, with ACCURACY, never or always fully correct) are dropped and more
+ * prompts are sampled until the batch holds the wanted number of kept groups, for at most {@code
+ * maxRounds} rounds. When the budget runs out the batch is what was gathered (never a crash;
+ * ProRL's trainers crashed here).
  */
 public final class DynamicSampler {
   /** Samples the groups of some problems (the {@link RolloutGenerator} in training). */
@@ -18,17 +19,19 @@ public final class DynamicSampler {
 
   private final RolloutSource generator;
   private final int maxRounds;
+  private final GroupFilter filter;
 
-  public DynamicSampler(RolloutSource generator, int maxRounds) {
+  public DynamicSampler(RolloutSource generator, int maxRounds, GroupFilter filter) {
     if (maxRounds < 1) {
       throw new IllegalArgumentException("maxRounds must be at least 1, got " + maxRounds);
     }
     this.generator = generator;
     this.maxRounds = maxRounds;
+    this.filter = filter;
   }
 
   /**
-   * @param kept the mixed groups gathered (at most the number wanted)
+   * @param kept the groups the filter kept (at most the number wanted)
    * @param rounds sampling rounds used
    * @param sampled groups sampled in all
    * @param allGroups every group sampled, kept or not (for reward and accuracy metrics)
@@ -55,7 +58,7 @@ public final class DynamicSampler {
       rounds++;
       all.addAll(groups);
       for (RolloutGroup g : groups) {
-        if (g.isMixed() && kept.size() < wanted) {
+        if (filter.keeps(g) && kept.size() < wanted) {
           kept.add(g);
         }
       }

@@ -53,7 +53,7 @@ public final class GrpoStep {
     this.policy = policy;
     this.reference = reference;
     this.config = config;
-    this.sampler = new DynamicSampler(rollouts, config.maxSamplingRounds());
+    this.sampler = new DynamicSampler(rollouts, config.maxSamplingRounds(), config.groupFilter());
     this.optimizer = optimizer;
     this.listener = listener;
   }

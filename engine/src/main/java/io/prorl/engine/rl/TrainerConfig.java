@@ -21,6 +21,7 @@ import java.util.List;
  * @param maskTruncated drop responses cut at maxNewTokens from the loss
  * @param maxSamplingRounds dynamic-sampling budget per step
  * @param weightDecay AdamW's decoupled weight decay
+ * @param groupFilter which groups dynamic sampling keeps (ProRL: ACCURACY)
  */
 public record TrainerConfig(
     int promptsPerStep,
@@ -34,7 +35,8 @@ public record TrainerConfig(
     boolean scaleAdvantagesByStd,
     boolean maskTruncated,
     int maxSamplingRounds,
-    double weightDecay) {
+    double weightDecay,
+    GroupFilter groupFilter) {
 
   /** Rollouts end at the chat template's end-of-turn. */
   public static final List<String> STOP = List.of(ChatTemplate.IM_END);
@@ -53,9 +55,14 @@ public record TrainerConfig(
           true,
           false,
           3,
-          0.0);
+          0.0,
+          GroupFilter.REWARD_VARIANCE);
 
   public TrainerConfig {
+    if (groupFilter == null) {
+      throw new IllegalArgumentException(
+          "groupFilter must be REWARD_VARIANCE or ACCURACY, got null");
+    }
     Rules.check(
         violations(
             promptsPerStep,
@@ -121,6 +128,7 @@ public record TrainerConfig(
     private boolean maskTruncated;
     private int maxSamplingRounds;
     private double weightDecay;
+    private GroupFilter groupFilter;
 
     private Builder(TrainerConfig c) {
       promptsPerStep = c.promptsPerStep;
@@ -135,6 +143,7 @@ public record TrainerConfig(
       maskTruncated = c.maskTruncated;
       maxSamplingRounds = c.maxSamplingRounds;
       weightDecay = c.weightDecay;
+      groupFilter = c.groupFilter;
     }
 
     public Builder promptsPerStep(int v) {
@@ -197,6 +206,11 @@ public record TrainerConfig(
       return this;
     }
 
+    public Builder groupFilter(GroupFilter v) {
+      groupFilter = v;
+      return this;
+    }
+
     public TrainerConfig build() {
       return new TrainerConfig(
           promptsPerStep,
@@ -210,7 +224,8 @@ public record TrainerConfig(
           scaleAdvantagesByStd,
           maskTruncated,
           maxSamplingRounds,
-          weightDecay);
+          weightDecay,
+          groupFilter);
     }
   }
 }

@@ -3,6 +3,7 @@ package io.prorl.engine.bench;
 import ai.djl.Device;
 import io.prorl.engine.defaults.EmbeddedDefault;
 import io.prorl.engine.model.Qwen2Model;
+import io.prorl.engine.rl.GroupFilter;
 import io.prorl.engine.rl.LossConfig;
 import io.prorl.engine.rl.PhaseLimits;
 import io.prorl.engine.rl.PhaseResult;
@@ -89,7 +90,8 @@ public final class LearningCheck {
               true,
               false,
               3,
-              0.0);
+              0.0,
+              GroupFilter.REWARD_VARIANCE);
       RolloutGenerator rollouts = new RolloutGenerator(policy, tokenizer, families, sampling, 8);
       ProblemStream prompts = new ProblemStream(train, 3);
       double after = base;

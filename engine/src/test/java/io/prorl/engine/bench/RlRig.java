@@ -7,6 +7,7 @@ import io.prorl.engine.defaults.EmbeddedDefault;
 import io.prorl.engine.model.ModelConfig;
 import io.prorl.engine.model.Qwen2Model;
 import io.prorl.engine.optim.AdamW;
+import io.prorl.engine.rl.GroupFilter;
 import io.prorl.engine.rl.GrpoStep;
 import io.prorl.engine.rl.LossConfig;
 import io.prorl.engine.rl.ProblemStream;
@@ -55,7 +56,8 @@ final class RlRig implements AutoCloseable {
             true,
             false,
             3,
-            0.0);
+            0.0,
+            GroupFilter.REWARD_VARIANCE);
     policy = Qwen2Model.initialize(config, 1, Device.cpu());
     reference = Qwen2Model.fromTensors(config, policy.toTensors(), Device.cpu());
     optimizerMemory = policy.manager().newSubManager();

@@ -50,7 +50,8 @@ class GrpoStepTest {
             true,
             false,
             3,
-            0.0);
+            0.0,
+            GroupFilter.REWARD_VARIANCE);
     try (Tokenizer tokenizer = Tokenizer.load(tokenizerFile);
         Qwen2Model policy = Qwen2Model.initialize(EmbeddedDefault.config(), 3, Device.cpu());
         Qwen2Model reference =
@@ -123,7 +124,7 @@ class GrpoStepTest {
                   return new RolloutGroup(p, new int[] {1}, List.of(), rewards);
                 })
                 .toList();
-    DynamicSampler sampler = new DynamicSampler(scripted, 5);
+    DynamicSampler sampler = new DynamicSampler(scripted, 5, GroupFilter.REWARD_VARIANCE);
     DynamicSampler.Batch batch = sampler.fill(new ProblemStream(train, 3), 4, 0);
     assertThat(batch.kept()).hasSize(4).allMatch(RolloutGroup::isMixed);
     assertThat(batch.budgetExhausted()).isFalse();
@@ -141,7 +142,8 @@ class GrpoStepTest {
                         List.of(Reward.correct("r"), Reward.correct("r"))))
                 .toList();
     DynamicSampler.Batch empty =
-        new DynamicSampler(allSolved, 3).fill(new ProblemStream(train, 3), 4, 0);
+        new DynamicSampler(allSolved, 3, GroupFilter.REWARD_VARIANCE)
+            .fill(new ProblemStream(train, 3), 4, 0);
     assertThat(empty.kept()).isEmpty();
     assertThat(empty.rounds()).isEqualTo(3);
     assertThat(empty.budgetExhausted()).isTrue();

@@ -50,7 +50,8 @@ class PhaseTrainerTest {
         true,
         false,
         4,
-        0.0);
+        0.0,
+        GroupFilter.REWARD_VARIANCE);
   }
 
   private static ProblemStream prompts() {

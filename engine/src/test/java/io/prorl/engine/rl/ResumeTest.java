@@ -41,7 +41,8 @@ class ResumeTest {
           true,
           false,
           3,
-          0.01);
+          0.01,
+          GroupFilter.REWARD_VARIANCE);
   private static final PhaseLimits LIMITS = new PhaseLimits(4, null, 0, 0, 0);
 
   @TempDir Path dir;

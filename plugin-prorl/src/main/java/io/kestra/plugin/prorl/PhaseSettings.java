@@ -4,6 +4,7 @@ import io.kestra.core.models.property.Property;
 import io.kestra.core.runners.RunContext;
 import io.prorl.engine.job.RunBudget;
 import io.prorl.engine.job.TrainPhaseJob;
+import io.prorl.engine.rl.GroupFilter;
 import io.prorl.engine.rl.LossConfig;
 import io.prorl.engine.rl.PhaseLimits;
 import io.prorl.engine.rl.TrainerConfig;
@@ -103,6 +104,14 @@ public abstract class PhaseSettings extends TrackedTask implements StaticallyChe
   @Schema(title = "Dynamic-sampling rounds per step.")
   @Builder.Default
   private Property<Integer> maxSamplingRounds = Property.ofValue(T.maxSamplingRounds());
+
+  @Schema(
+      title = "Groups dynamic sampling keeps: REWARD_VARIANCE (rewards not all equal) or ACCURACY.",
+      description =
+          "ACCURACY is ProRL's and DAPO's filter: keep a group when some but not all of its"
+              + " responses are fully correct, so partial credit alone does not keep it.")
+  @Builder.Default
+  private Property<GroupFilter> groupFilter = Property.ofValue(T.groupFilter());
 
   @Schema(title = "AdamW weight decay.")
   @Builder.Default
@@ -276,6 +285,7 @@ public abstract class PhaseSettings extends TrackedTask implements StaticallyChe
         .maxSamplingRounds(
             Rendered.required(rc, maxSamplingRounds, Integer.class, "maxSamplingRounds"))
         .weightDecay(Rendered.required(rc, weightDecay, Double.class, "weightDecay"))
+        .groupFilter(Rendered.required(rc, groupFilter, GroupFilter.class, "groupFilter"))
         .build();
   }
 }
