@@ -3,9 +3,9 @@ package io.prorl.engine.job;
 import java.util.List;
 
 /**
- * Shard {@code index} (from 0) of {@code count}: the index-th of count contiguous runs of a problem
- * list's sampling batches ({@link ProblemBatches}). Evaluation and the difficulty filter shard the
- * same way, so their shards merge exactly.
+ * Shard {@code index} (from 0) of {@code count}: every count-th of a problem list's sampling
+ * batches, from the index-th on ({@link ProblemBatches}). Evaluation and the difficulty filter
+ * shard the same way, so their shards merge exactly.
  */
 public record Shard(int index, int count) {
   public static final Shard WHOLE = new Shard(0, 1);
