@@ -39,6 +39,7 @@ import java.util.Map;
  * files. Not an imitation: flows are parsed, validated and executed by Kestra itself.
  */
 public final class FlowRunner implements AutoCloseable {
+  private static final String SUBFLOW = "io.kestra.plugin.core.flow.Subflow";
   private final ApplicationContext context;
 
   private FlowRunner(ApplicationContext context) {
@@ -158,6 +159,55 @@ public final class FlowRunner implements AutoCloseable {
       throw new IllegalArgumentException(flowFile + ": expected one flow, loaded " + flows.size());
     }
     return flows.get(0);
+  }
+
+  /**
+   * Loads a flow file after every flow it calls through a {@code Subflow} task that lies beside it
+   * as {@code <flowId>.yaml} (and the flows those call), so the call resolves; a called flow that
+   * is neither there nor loaded already is an error naming it.
+   */
+  public FlowWithSource loadWithSubflows(Path flowFile) throws IOException {
+    return loadWithSubflows(flowFile, new java.util.HashSet<>());
+  }
+
+  private FlowWithSource loadWithSubflows(Path flowFile, java.util.Set<Path> seen)
+      throws IOException {
+    seen.add(flowFile.toAbsolutePath().normalize());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> parsed = YamlParser.parse(Files.readString(flowFile), Map.class);
+    for (Map<?, ?> call : subflowCalls(parsed, new ArrayList<>())) {
+      Path called = flowFile.resolveSibling(call.get("flowId") + ".yaml");
+      if (!Files.isRegularFile(called)) {
+        throw new IllegalArgumentException(
+            flowFile
+                + ": task "
+                + call.get("id")
+                + " calls flow "
+                + call.get("namespace")
+                + "."
+                + call.get("flowId")
+                + ", but "
+                + called
+                + " does not exist");
+      }
+      if (seen.add(called.toAbsolutePath().normalize())) {
+        loadWithSubflows(called, seen);
+      }
+    }
+    return load(flowFile);
+  }
+
+  /** Every task of a parsed flow document, at any depth, whose type is Kestra's Subflow. */
+  private static List<Map<?, ?>> subflowCalls(Object node, List<Map<?, ?>> out) {
+    if (node instanceof Map<?, ?> m) {
+      if (SUBFLOW.equals(m.get("type")) && m.get("flowId") != null) {
+        out.add(m);
+      }
+      m.values().forEach(v -> subflowCalls(v, out));
+    } else if (node instanceof List<?> l) {
+      l.forEach(v -> subflowCalls(v, out));
+    }
+    return out;
   }
 
   /** Executes a loaded flow with inputs and waits until it ends (or the timeout passes). */

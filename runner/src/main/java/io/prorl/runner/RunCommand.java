@@ -146,7 +146,7 @@ public final class RunCommand {
             + (config == null ? "" : ", server configuration " + config)
             + ") ...");
     try (FlowRunner runner = FlowRunner.start(Files.createTempDirectory("prorl-storage"), config)) {
-      FlowWithSource flow = runner.load(flowFile);
+      FlowWithSource flow = runner.loadWithSubflows(flowFile);
       System.out.printf(
           "running %s.%s with inputs %s (runtime up in %.0f s)%n",
           flow.getNamespace(), flow.getId(), inputs, (System.nanoTime() - start) / 1e9);

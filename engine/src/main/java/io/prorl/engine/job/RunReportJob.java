@@ -83,28 +83,10 @@ public final class RunReportJob {
       log.accept("run " + runId + " has no boundary history yet: no boundary chart");
     }
 
-    List<StepPoint> steps = new ArrayList<>();
-    List<ResetMarker> resets = new ArrayList<>();
-    Checkpointer reader = new Checkpointer(store, null, null, null, Map.of());
-    int phases = 0;
-    int offset = 0;
-    for (int phase = 1; ; phase++) {
-      List<PhaseMetricsLog.Entry> entries = PhaseMetricsLog.read(store, runId, phase);
-      if (entries.isEmpty()) {
-        break;
-      }
-      phases++;
-      if (phase > 1) {
-        resets.add(new ResetMarker(offset + 1, stopReason(reader, runId, phase - 1).orElse("")));
-      }
-      int last = 0;
-      for (PhaseMetricsLog.Entry e : entries) {
-        StepPoint p = StepPoint.of(offset + e.step(), phase, e.metrics());
-        steps.add(e.validation() == null ? p : p.withValidation(e.validation().blend()));
-        last = e.step();
-      }
-      offset += last;
-    }
+    Curves curves = curves(store, runId);
+    List<StepPoint> steps = curves.steps();
+    List<ResetMarker> resets = curves.resets();
+    int phases = curves.phases();
     Path trainingPng = null;
     if (!steps.isEmpty()) {
       String title =
@@ -129,6 +111,41 @@ public final class RunReportJob {
       log.accept("run " + runId + " has no logged steps yet: no training curves");
     }
     return new Result(boundaryPng, trainingPng, boundary, phases, steps.size(), resets);
+  }
+
+  /**
+   * A run's logged steps over all its phases, numbered globally from 1.
+   *
+   * @param resets the reference resets, at the first global step of each new phase
+   * @param phases phases with logged steps
+   */
+  public record Curves(List<StepPoint> steps, List<ResetMarker> resets, int phases) {}
+
+  /** The steps every phase of {@code runId} logged, with a reset marker between phases. */
+  public static Curves curves(CheckpointStore store, String runId) throws IOException {
+    List<StepPoint> steps = new ArrayList<>();
+    List<ResetMarker> resets = new ArrayList<>();
+    Checkpointer reader = new Checkpointer(store, null, null, null, Map.of());
+    int phases = 0;
+    int offset = 0;
+    for (int phase = 1; ; phase++) {
+      List<PhaseMetricsLog.Entry> entries = PhaseMetricsLog.read(store, runId, phase);
+      if (entries.isEmpty()) {
+        break;
+      }
+      phases++;
+      if (phase > 1) {
+        resets.add(new ResetMarker(offset + 1, stopReason(reader, runId, phase - 1).orElse("")));
+      }
+      int last = 0;
+      for (PhaseMetricsLog.Entry e : entries) {
+        StepPoint p = StepPoint.of(offset + e.step(), phase, e.metrics());
+        steps.add(e.validation() == null ? p : p.withValidation(e.validation().blend()));
+        last = e.step();
+      }
+      offset += last;
+    }
+    return new Curves(steps, resets, phases);
   }
 
   /** Why a phase ended (the reason for the reset after it), from its newest checkpoint. */
