@@ -80,7 +80,7 @@ class AblationFlowTest {
         assertThat(report).contains(section);
       }
       assertThat(report).contains("| noKl |").contains("| symmetric |");
-      assertThat(report.split("\\*\\*Verdict: ", -1)).hasSize(7); // 6 verdicts
+      assertThat(report.split("\\*\\*Verdict \\(", -1)).hasSize(7); // 6 verdicts
       assertThat(docs.resolve(AblationReportJob.BOUNDARY_PNG)).isNotEmptyFile();
       assertThat(docs.resolve(AblationReportJob.CURVES_PNG)).isNotEmptyFile();
     }

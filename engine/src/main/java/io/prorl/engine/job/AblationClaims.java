@@ -151,7 +151,10 @@ final class AblationClaims {
               stats(gk)));
     }
     String w = weakest;
-    // d_s = gain of the weakest family - the largest gain of any other family
+    // "widens most": the weakest family's boundary widens (gain > 0) and by more than any other's,
+    // d_s = min(gain_weakest, gain_weakest - max other gain). (A first version took only the
+    // difference and called it holding when every family narrowed, the weakest least; corrected
+    // after the first full run, which showed exactly that; the report says so.)
     List<Double> margin =
         perSeed(
             PRORL,
@@ -163,12 +166,12 @@ final class AblationClaims {
                   other = Math.max(other, pass(r.last(), f, kMax) - pass(base, f, kMax));
                 }
               }
-              return own - other;
+              return Math.min(own, own - other);
             });
     md.append("\nWeakest base at pass@" + kMax + ": " + w + ".\n\n");
     verdict(
         "2. boundary widens most where the base is weakest",
-        row("gain(" + w + ") - largest other gain, pass@" + kMax, margin));
+        row("min(gain(" + w + "), gain(" + w + ") - largest other gain), pass@" + kMax, margin));
 
     // 3. resets beat no reset at equal steps; KL no longer dominates after a reset
     section("3. resets beat one long phase at equal steps (prorl vs noReset)");
@@ -226,7 +229,11 @@ final class AblationClaims {
 
   private void verdict(String claim, Verdict v) {
     verdicts.put(claim, v.text);
-    md.append("\n**Verdict: ").append(v.text).append(".**\n\n");
+    md.append("\n**Verdict (")
+        .append(claim.substring(claim.indexOf(' ') + 1))
+        .append("): ")
+        .append(v.text)
+        .append(".**\n\n");
   }
 
   /** A line with the per-seed differences, their mean and spread, and their verdict. */
@@ -321,19 +328,38 @@ final class AblationClaims {
     return drops.stream().mapToDouble(x -> x).average().orElse(Double.NaN);
   }
 
+  /** How often each reason ended a phase that a reset followed, over the arm's runs. */
+  private static String resetReasons(List<ArmRun> runs) {
+    Map<String, Integer> n = new java.util.TreeMap<>();
+    for (ArmRun r : runs) {
+      for (ResetMarker m : r.curves().resets()) {
+        n.merge(
+            m.reason() == null || m.reason().isEmpty() ? "unknown" : m.reason(), 1, Integer::sum);
+      }
+    }
+    if (n.isEmpty()) {
+      return "no reset";
+    }
+    StringBuilder b = new StringBuilder();
+    n.forEach((reason, count) ->
+        b.append(b.isEmpty() ? "" : ", ").append(reason).append(" x").append(count));
+    return b.toString();
+  }
+
   /** Per arm, means over seeds of what the arms did. */
   private String armTable() {
     StringBuilder t = new StringBuilder("## What each arm did (means over seeds)\n\n");
     t.append(
         "| arm | phases | resets | final pass@1 | final pass@"
             + kMax
-            + " | entropy | KL | clip low | clip high | kept fraction |\n");
-    t.append("|---|---|---|---|---|---|---|---|---|---|\n");
+            + " | entropy | KL | clip low | clip high | kept fraction | why phases before a reset"
+            + " ended (all seeds) |\n");
+    t.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
     arms.forEach((arm, runs) ->
         t.append(
             String.format(
                 Locale.ROOT,
-                "| %s | %.1f | %.1f | %.3f | %.3f | %.3f | %.4f | %.4f | %.4f | %.3f |%n",
+                "| %s | %.1f | %.1f | %.3f | %.3f | %.3f | %.4f | %.4f | %.4f | %.3f | %s |%n",
                 arm,
                 runs.stream().mapToInt(r -> r.curves().phases()).average().orElse(0),
                 runs.stream().mapToInt(r -> r.curves().resets().size()).average().orElse(0),
@@ -364,7 +390,26 @@ final class AblationClaims {
                 runs.stream()
                     .mapToDouble(r -> meanOf(r, StepPoint::keptFraction))
                     .average()
-                    .orElse(Double.NaN))));
-    return t.append("\n").toString();
+                    .orElse(Double.NaN),
+                resetReasons(runs))));
+    t.append("\n");
+    double clip =
+        arms.values().stream()
+            .flatMap(List::stream)
+            .mapToDouble(r ->
+                Math.max(
+                    meanOf(r, StepPoint::clipFractionLow), meanOf(r, StepPoint::clipFractionHigh)))
+            .max()
+            .orElse(Double.NaN);
+    if (clip < 0.01) {
+      t.append(
+          String.format(
+              Locale.ROOT,
+              "In every run the clip bounds bound on less than 1%% of the tokens (at most %.4f):"
+                  + " epsHigh and epsLow could hardly act, so the arms that differ only there"
+                  + " (prorl, symmetric) differ mostly by sampling noise.%n%n",
+              clip));
+    }
+    return t.toString();
   }
 }
