@@ -66,7 +66,7 @@ class AblationFlowTest {
         spans.add(
             new Instant[] {x.getState().getStartDate(), x.getState().getEndDate().orElseThrow()});
       }
-      assertThat(overlapping(spans)).as("two arms ran at the same time").isTrue();
+      assertThat(TaskSpans.anyOverlap(spans)).as("two arms ran at the same time").isTrue();
 
       String report = Files.readString(docs.resolve(AblationReportJob.MARKDOWN));
       for (String section :
@@ -100,17 +100,5 @@ class AblationFlowTest {
                   .append(t.getState().getCurrent()));
     }
     return b.toString();
-  }
-
-  private static boolean overlapping(List<Instant[]> spans) {
-    for (int i = 0; i < spans.size(); i++) {
-      for (int j = i + 1; j < spans.size(); j++) {
-        if (spans.get(i)[0].isBefore(spans.get(j)[1])
-            && spans.get(j)[0].isBefore(spans.get(i)[1])) {
-          return true;
-        }
-      }
-    }
-    return false;
   }
 }
