@@ -76,6 +76,7 @@ class AblationFlowTest {
               "## 3. resets beat",
               "## 4. clip-higher",
               "## 5. out-of-distribution",
+              "## Prolonged vs short",
               "## What each arm did")) {
         assertThat(report).contains(section);
       }

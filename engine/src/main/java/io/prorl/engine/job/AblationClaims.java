@@ -95,7 +95,7 @@ final class AblationClaims {
             + seeds
             + "):\n\n"
             + "- **prorl**: clip-higher, KL to the reference, a reset when validation stalls (or"
-            + " at a quarter of the budget);\n"
+            + " when a phase reaches its step limit);\n"
             + "- **noReset**: the same in one long phase;\n"
             + "- **symmetric**: epsHigh = epsLow;\n"
             + "- **noKl**: no KL term, no reset.\n\n"
@@ -206,21 +206,71 @@ final class AblationClaims {
             (a, b) -> trainedMean(a.last(), kMax) - trainedMean(b.last(), kMax)));
     verdict("4. clip-higher keeps entropy higher", entropy);
 
-    // 5. out of distribution
+    // 5. out of distribution, against the base and against the short runs (25% and 50%)
     section("5. out-of-distribution sets improve over the base and over the short run (prorl)");
     List<Verdict> oodParts = new ArrayList<>();
-    int quarter = Math.max(1, runSteps / 4);
     for (String o : ood) {
       oodParts.add(
           row(
               o + " pass@" + kMax + " vs base",
               perSeed(PRORL, r -> pass(r.last(), o, kMax) - pass(base, o, kMax))));
-      oodParts.add(
-          row(
-              o + " pass@" + kMax + " vs the checkpoint nearest step " + quarter,
-              perSeed(PRORL, r -> pass(r.last(), o, kMax) - pass(r.nearest(quarter), o, kMax))));
+      for (int share : SHORT_RUNS) {
+        int at = stepAt(share);
+        oodParts.add(
+            row(
+                o + " pass@" + kMax + " vs the checkpoint nearest step " + at + " (" + share + "%)",
+                perSeed(PRORL, r -> pass(r.last(), o, kMax) - pass(r.nearest(at), o, kMax))));
+      }
     }
     verdict("5. OOD improves over base and short run", Verdict.all(oodParts));
+    prolongedVsShort();
+  }
+
+  /** The budget shares whose nearest checkpoints stand for the short runs (prolonged vs short). */
+  private static final List<Integer> SHORT_RUNS = List.of(25, 50);
+
+  private int stepAt(int sharePercent) {
+    return Math.max(1, Math.round(runSteps * sharePercent / 100f));
+  }
+
+  /** prorl's checkpoints nearest 25%, 50% and 100% of the budget, means over seeds. */
+  private void prolongedVsShort() {
+    section("Prolonged vs short (prorl's checkpoints nearest 25%, 50% and 100% of the budget)");
+    StringBuilder head = new StringBuilder("| checkpoint | steps (per seed) | trained pass@1 |");
+    StringBuilder rule = new StringBuilder("|---|---|---|");
+    for (String f : trained) {
+      head.append(' ').append(f).append(" pass@").append(kMax).append(" |");
+      rule.append("---|");
+    }
+    for (String o : ood) {
+      head.append(' ').append(o).append(" pass@").append(kMax).append(" |");
+      rule.append("---|");
+    }
+    md.append(head).append('\n').append(rule).append('\n');
+    List<Integer> shares = new ArrayList<>(SHORT_RUNS);
+    shares.add(100);
+    for (int share : shares) {
+      int at = stepAt(share);
+      List<List<BoundaryHistory.Entry>> picked =
+          arms.get(PRORL).stream().map(r -> share == 100 ? r.last() : r.nearest(at)).toList();
+      StringBuilder line = new StringBuilder("| " + share + "% (step " + at + ") | ");
+      line.append(
+              String.join(
+                  ", ", picked.stream().map(es -> String.valueOf(es.getFirst().step())).toList()))
+          .append(" | ")
+          .append(stats(picked.stream().map(es -> trainedMean(es, 1)).toList()))
+          .append(" |");
+      for (String set : trained) {
+        line.append(' ').append(stats(picked.stream().map(es -> pass(es, set, kMax)).toList()));
+        line.append(" |");
+      }
+      for (String set : ood) {
+        line.append(' ').append(stats(picked.stream().map(es -> pass(es, set, kMax)).toList()));
+        line.append(" |");
+      }
+      md.append(line).append('\n');
+    }
+    md.append("\nValues are mean ± sd over seeds (not differences).\n\n");
   }
 
   private void section(String title) {
@@ -229,7 +279,9 @@ final class AblationClaims {
 
   private void verdict(String claim, Verdict v) {
     verdicts.put(claim, v.text);
-    md.append("\n**Verdict (")
+    // one paragraph per verdict: a claim with two verdicts gets two lines, not an empty paragraph
+    md.append(md.toString().endsWith(".**\n\n") ? "" : "\n")
+        .append("**Verdict (")
         .append(claim.substring(claim.indexOf(' ') + 1))
         .append("): ")
         .append(v.text)

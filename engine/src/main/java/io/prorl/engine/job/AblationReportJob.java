@@ -86,7 +86,7 @@ public final class AblationReportJob {
   /**
    * Reads every arm run, writes {@value #MARKDOWN} and the two figures into {@code outDir}.
    *
-   * @param runSteps every arm run's step budget (for the 25% checkpoint)
+   * @param runSteps every arm run's step budget (for the 25% and 50% checkpoints)
    * @param producedBy the command and date that produced the report, quoted at its top
    */
   public static Result run(
