@@ -3,6 +3,7 @@ package io.prorl.engine.bench;
 import ai.djl.Device;
 import io.prorl.engine.defaults.EmbeddedDefault;
 import io.prorl.engine.io.SafeTensors;
+import io.prorl.engine.model.ModelConfig;
 import io.prorl.engine.model.Qwen2Model;
 import io.prorl.engine.rl.LossConfig;
 import io.prorl.engine.rl.PhaseLimits;
@@ -43,6 +44,7 @@ import java.util.Set;
  * RlProbe [--seed 1] [--sft-steps 160] [--steps 60] [--eval-every 20] [--eval-problems 48]
  *         [--samples 8] [--phase-steps 8] [--lr 1e-4] [--temperature 1.0] [--updates 2]
  *         [--prompts 8] [--group 8] [--kl 1e-3] [--eps-high 0.28] [--cache /tmp/prorl-rl-probe]
+ *         [--hidden 256 --layers 6 --ffn 704]   (a larger policy of the same shape family)
  * </pre>
  */
 public final class RlProbe {
@@ -125,13 +127,14 @@ public final class RlProbe {
     SamplingParams evalSampling =
         new SamplingParams(0.6, 0.95, 0, 64, List.of(ChatTemplate.IM_END), 9001);
     try (Tokenizer tokenizer = Tokenizer.load(dir.resolve("tokenizer.json"));
-        Qwen2Model policy = Qwen2Model.initialize(EmbeddedDefault.config(), seed, Device.cpu())) {
+        Qwen2Model policy = Qwen2Model.initialize(model(o), seed, Device.cpu())) {
       Path base =
           cache.resolve(
               "base-seed"
                   + seed
                   + "-sft"
                   + sftSteps
+                  + (o.containsKey("hidden") ? "-d" + o.get("hidden") + "l" + o.get("layers") : "")
                   + "-"
                   + Integer.toHexString(o.getOrDefault("mix", QUICKSTART_MIX).hashCode())
                   + ".safetensors");
@@ -189,6 +192,30 @@ public final class RlProbe {
         }
       }
     }
+  }
+
+  /**
+   * The embedded default's shape, or a wider and deeper one of the same family ({@code --hidden
+   * --layers --ffn}; heads and kv heads stay 4 and 2) for asking whether size is what limits RL.
+   */
+  private static ModelConfig model(Map<String, String> o) {
+    ModelConfig d = EmbeddedDefault.config();
+    if (!o.containsKey("hidden")) {
+      return d;
+    }
+    return new ModelConfig(
+        d.vocabSize(),
+        Integer.parseInt(o.get("hidden")),
+        Integer.parseInt(o.getOrDefault("layers", "" + d.numLayers())),
+        d.numHeads(),
+        d.numKvHeads(),
+        Integer.parseInt(o.getOrDefault("ffn", "" + d.intermediateSize())),
+        d.ropeTheta(),
+        d.rmsNormEps(),
+        d.tieWordEmbeddings(),
+        d.maxPositionEmbeddings(),
+        d.bosTokenId(),
+        d.eosTokenIds());
   }
 
   private static RolloutGenerator rollouts(
