@@ -251,12 +251,15 @@ final class AblationClaims {
     shares.add(100);
     for (int share : shares) {
       int at = stepAt(share);
+      List<ArmRun> runs = arms.get(PRORL);
       List<List<BoundaryHistory.Entry>> picked =
-          arms.get(PRORL).stream().map(r -> share == 100 ? r.last() : r.nearest(at)).toList();
+          runs.stream().map(r -> share == 100 ? r.last() : r.nearest(at)).toList();
+      List<String> runSteps = new ArrayList<>();
+      for (int i = 0; i < runs.size(); i++) {
+        runSteps.add(String.valueOf(runs.get(i).runStep(picked.get(i))));
+      }
       StringBuilder line = new StringBuilder("| " + share + "% (step " + at + ") | ");
-      line.append(
-              String.join(
-                  ", ", picked.stream().map(es -> String.valueOf(es.getFirst().step())).toList()))
+      line.append(String.join(", ", runSteps))
           .append(" | ")
           .append(stats(picked.stream().map(es -> trainedMean(es, 1)).toList()))
           .append(" |");

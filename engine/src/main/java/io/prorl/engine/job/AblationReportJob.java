@@ -70,12 +70,28 @@ public final class AblationReportJob {
       return all.isEmpty() ? List.of() : all.getLast();
     }
 
-    /** The phase-end entries whose step is nearest {@code step} (base excluded). */
+    /**
+     * The run step a checkpoint's entries stand at: the last step its phase logged. (An entry's own
+     * step counts within its phase, so phases of different lengths cannot be compared by it.) 0 for
+     * the base or a phase without logged steps.
+     */
+    int runStep(List<BoundaryHistory.Entry> entries) {
+      Integer phase = entries.getFirst().phase();
+      return phase == null
+          ? 0
+          : curves.steps().stream()
+              .filter(p -> p.phase() == phase)
+              .mapToInt(StepPoint::globalStep)
+              .max()
+              .orElse(0);
+    }
+
+    /** The phase-end entries whose run step is nearest {@code step} (base excluded). */
     List<BoundaryHistory.Entry> nearest(int step) {
       List<BoundaryHistory.Entry> best = last();
       for (List<BoundaryHistory.Entry> es : boundary.values()) {
-        Integer s = es.getFirst().step();
-        if (s != null && s > 0 && Math.abs(s - step) < Math.abs(best.getFirst().step() - step)) {
+        int s = runStep(es);
+        if (s > 0 && Math.abs(s - step) < Math.abs(runStep(best) - step)) {
           best = es;
         }
       }

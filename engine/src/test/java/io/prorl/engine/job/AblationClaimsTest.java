@@ -51,7 +51,7 @@ class AblationClaimsTest {
     for (String arm : List.of(AblationReportJob.NO_RESET, "symmetric", "noKl")) {
       arms.put(arm, List.of(run(arm, Map.of(16, 0.30), List.of())));
     }
-    AblationClaims claims = new AblationClaims(entries("base", 0, 0.05), arms, List.of(7L), 16);
+    AblationClaims claims = new AblationClaims(entries("base", 0, 0, 0.05), arms, List.of(7L), 16);
     String md = claims.markdown("test", "b.png", "c.png");
 
     assertThat(md)
@@ -68,30 +68,41 @@ class AblationClaimsTest {
         .doesNotContain("\n\n\n");
   }
 
-  /** A run whose checkpoint at step s scores v on the trained set and v / 2 out of distribution. */
+  /**
+   * A run whose phases end at the run steps of {@code byStep} (in order) and whose checkpoint there
+   * scores v on the trained set and v / 2 out of distribution. As in a real boundary history, an
+   * entry's step counts within its phase: the phases ending at run steps 3, 9 and 16 carry steps 3,
+   * 6 and 7.
+   */
   private static ArmRun run(String arm, Map<Integer, Double> byStep, List<ResetMarker> resets) {
     Map<String, List<BoundaryHistory.Entry>> boundary = new LinkedHashMap<>();
-    byStep.keySet().stream()
-        .sorted()
-        .forEach(s -> boundary.put("phase@" + s, entries("phase@" + s, s, byStep.get(s))));
     List<StepPoint> steps = new java.util.ArrayList<>();
-    for (int s = 1; s <= 16; s++) {
-      steps.add(new StepPoint(s, 1, 0.5, 0.5, 1.0, 0.01, 0.0, 0.0, 20, 1.0, Double.NaN));
+    int phase = 0;
+    int start = 0;
+    for (int end : byStep.keySet().stream().sorted().toList()) {
+      phase++;
+      for (int s = start + 1; s <= end; s++) {
+        steps.add(new StepPoint(s, phase, 0.5, 0.5, 1.0, 0.01, 0.0, 0.0, 20, 1.0, Double.NaN));
+      }
+      boundary.put("phase@" + end, entries("phase@" + end, phase, end - start, byStep.get(end)));
+      start = end;
     }
-    return new ArmRun(arm, 7L, boundary, new RunReportJob.Curves(steps, resets, 1));
+    return new ArmRun(arm, 7L, boundary, new RunReportJob.Curves(steps, resets, phase));
   }
 
-  private static List<BoundaryHistory.Entry> entries(String label, int step, double pass) {
+  private static List<BoundaryHistory.Entry> entries(
+      String label, int phase, int step, double pass) {
     return List.of(
-        entry(label, step, "train", false, pass), entry(label, step, "ood", true, pass / 2));
+        entry(label, phase, step, "train", false, pass),
+        entry(label, phase, step, "ood", true, pass / 2));
   }
 
   private static BoundaryHistory.Entry entry(
-      String label, int step, String set, boolean ood, double pass) {
+      String label, int phase, int step, String set, boolean ood, double pass) {
     return new BoundaryHistory.Entry(
-        "ckpt-" + step,
+        "ckpt-" + label,
         label,
-        step == 0 ? null : 1,
+        phase == 0 ? null : phase,
         step,
         set,
         ood,
