@@ -27,7 +27,7 @@ import tools.jackson.databind.JsonNode;
  */
 class QuickstartFlowTest {
   private static final List<String> SETS =
-      List.of("arithmetic", "graph_color", "stem_mcq", "boxnet", "graph_color_7v");
+      List.of("arithmetic", "graph_color", "instruction", "boxnet", "graph_color_7v");
 
   @TempDir Path tmp;
 
@@ -72,7 +72,7 @@ class QuickstartFlowTest {
     // a mixed dataset: three trained families, two out-of-distribution sets
     JsonNode dataset = outputs.path("dataset");
     assertThat(fieldNames(dataset.path("trainPerFamily")))
-        .containsExactlyInAnyOrder("arithmetic", "graph_color", "stem_mcq");
+        .containsExactlyInAnyOrder("arithmetic", "graph_color", "instruction");
     assertThat(fieldNames(dataset.path("ood")))
         .containsExactlyInAnyOrder("boxnet", "graph_color_7v");
     assertThat(Path.of(dataset.path("train").asString())).exists(); // copied from kestra://

@@ -69,7 +69,7 @@ public final class TrainingCurvesChart {
   private static final double ZERO_PADDING = 0.01;
 
   /** A reset in the rightmost share of a panel gets its label on the left of its line. */
-  private static final double LABEL_LEFT_FROM = 0.85;
+  private static final double LABEL_LEFT_FROM = 0.7;
 
   private static final String CLIP_LOW = "clip fraction low: ratio < 1 - eps_low";
   private static final String CLIP_HIGH = "clip fraction high: ratio > 1 + eps_high";
