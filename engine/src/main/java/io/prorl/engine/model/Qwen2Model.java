@@ -61,6 +61,12 @@ public final class Qwen2Model implements AutoCloseable {
     }
     this.finalNorm = new RmsNorm(parameters.get("model.norm.weight"), config.rmsNormEps());
     this.lmHead = config.tieWordEmbeddings() ? embedding : parameters.get("lm_head.weight");
+    // DJL computes an array's Shape lazily on first use and publishes it without synchronization;
+    // two sampling lanes reading a weight's shape for the first time at once could see a Shape
+    // whose dimensions are not yet visible (a NullPointerException in NDArrays.concat, seen once
+    // in CI). Computing every parameter's shape here, before the model reaches any lane, publishes
+    // it through the lane pool's hand-off. Parameters are updated in place, so the shapes stay.
+    parameters.values().forEach(NDArray::getShape);
   }
 
   /**
