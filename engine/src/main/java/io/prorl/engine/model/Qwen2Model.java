@@ -61,12 +61,13 @@ public final class Qwen2Model implements AutoCloseable {
     }
     this.finalNorm = new RmsNorm(parameters.get("model.norm.weight"), config.rmsNormEps());
     this.lmHead = config.tieWordEmbeddings() ? embedding : parameters.get("lm_head.weight");
-    // DJL computes an array's Shape lazily on first use and publishes it without synchronization;
-    // two sampling lanes reading a weight's shape for the first time at once could see a Shape
-    // whose dimensions are not yet visible (a NullPointerException in NDArrays.concat, seen once
-    // in CI). Computing every parameter's shape here, before the model reaches any lane, publishes
-    // it through the lane pool's hand-off. Parameters are updated in place, so the shapes stay.
-    parameters.values().forEach(NDArray::getShape);
+    // DJL's PyTorch arrays fill their shape, data type and device lazily on first use and publish
+    // them without synchronization; two sampling lanes reading a weight's shape for the first time
+    // at once could see a Shape whose dimensions are not yet visible (a NullPointerException in
+    // NDArrays.concat, seen once in CI). Filling them here, before the model reaches any lane,
+    // publishes them through the lane pool's hand-off. Parameters are updated in place, so they
+    // stay.
+    parameters.values().forEach(Qwen2Model::fillLazyFields);
   }
 
   /**
@@ -235,6 +236,12 @@ public final class Qwen2Model implements AutoCloseable {
   private Linear linear(String prefix, boolean bias) {
     return new Linear(
         parameters.get(prefix + ".weight"), bias ? parameters.get(prefix + ".bias") : null);
+  }
+
+  private static void fillLazyFields(NDArray a) {
+    a.getShape();
+    a.getDataType();
+    a.getDevice();
   }
 
   private static double gaussian(SplittableRandom rng) {
