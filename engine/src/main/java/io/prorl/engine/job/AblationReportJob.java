@@ -89,10 +89,12 @@ public final class AblationReportJob {
     /** The phase-end entries whose run step is nearest {@code step} (base excluded). */
     List<BoundaryHistory.Entry> nearest(int step) {
       List<BoundaryHistory.Entry> best = last();
+      int bestStep = runStep(best);
       for (List<BoundaryHistory.Entry> es : boundary.values()) {
         int s = runStep(es);
-        if (s > 0 && Math.abs(s - step) < Math.abs(runStep(best) - step)) {
+        if (s > 0 && Math.abs(s - step) < Math.abs(bestStep - step)) {
           best = es;
+          bestStep = s;
         }
       }
       return best;
