@@ -149,7 +149,11 @@ public final class TasksCli {
     return 0;
   }
 
-  /** Parses {@code k=v,k=v}; integers, reals and booleans become numbers and booleans. */
+  /**
+   * Parses {@code k=v,k=v}; integers, reals and booleans become numbers and booleans, anything else
+   * stays text (worked=columns, scoring=reasoning_gym, operations=+): the family's knobs check it
+   * against the values they allow and name the knob.
+   */
   static Map<String, Object> difficulty(String spec) {
     Map<String, Object> d = new LinkedHashMap<>();
     if (spec == null || spec.isBlank()) {
@@ -167,15 +171,19 @@ public final class TasksCli {
       } else if (v.matches("-?\\d+")) {
         value = Integer.parseInt(v);
       } else {
-        try {
-          value = Double.parseDouble(v);
-        } catch (NumberFormatException e) {
-          throw new IllegalArgumentException("--difficulty " + pair + ": not a number", e);
-        }
+        value = realOrText(v);
       }
       d.put(pair.substring(0, eq).strip(), value);
     }
     return d;
+  }
+
+  private static Object realOrText(String v) {
+    try {
+      return Double.parseDouble(v);
+    } catch (NumberFormatException notANumber) {
+      return v;
+    }
   }
 
   private static Map<String, String> options(String[] args) {
