@@ -35,6 +35,41 @@ public final class Knobs {
     return new Knobs(family, merged);
   }
 
+  /**
+   * Parses knob overrides written {@code k=v,k=v} (command lines): integers, reals and booleans
+   * become numbers and booleans, anything else stays text (worked=columns, scoring=reasoning_gym,
+   * operations=+), which the family's knobs check against the values they allow. Null or blank: no
+   * overrides.
+   */
+  public static Map<String, Object> parse(String spec) {
+    Map<String, Object> overrides = new LinkedHashMap<>();
+    if (spec == null || spec.isBlank()) {
+      return overrides;
+    }
+    for (String pair : spec.split(",")) {
+      int eq = pair.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException("difficulty: expected knob=value, got '" + pair + "'");
+      }
+      overrides.put(pair.substring(0, eq).strip(), value(pair.substring(eq + 1).strip()));
+    }
+    return overrides;
+  }
+
+  private static Object value(String v) {
+    if (v.equals("true") || v.equals("false")) {
+      return Boolean.parseBoolean(v);
+    }
+    if (v.matches("-?\\d+")) {
+      return Integer.parseInt(v);
+    }
+    try {
+      return Double.parseDouble(v);
+    } catch (NumberFormatException notANumber) {
+      return v;
+    }
+  }
+
   /** An integer knob within [min, max]. */
   public int intIn(String knob, int min, int max) {
     int v = Fields.intValue(values.get(knob), family + " difficulty." + knob);

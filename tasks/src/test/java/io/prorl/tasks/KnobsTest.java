@@ -10,6 +10,21 @@ class KnobsTest {
   private final TaskFamilies families = TaskFamilies.builtIn();
 
   @Test
+  void overridesFromTheCommandLineKeepTheirTypes() {
+    assertThat(Knobs.parse("a=3,b=0.4,c=1e-3,d=true,e=columns,f=+"))
+        .containsExactly(
+            Map.entry("a", 3),
+            Map.entry("b", 0.4),
+            Map.entry("c", 1e-3),
+            Map.entry("d", true),
+            Map.entry("e", "columns"),
+            Map.entry("f", "+"));
+    assertThat(Knobs.parse(null)).isEmpty();
+    assertThatThrownBy(() -> Knobs.parse("vertices"))
+        .hasMessage("difficulty: expected knob=value, got 'vertices'");
+  }
+
+  @Test
   void unknownKnobIsNamedWithTheKnownOnes() {
     assertThatThrownBy(() -> families.get("countdown").generate(Map.of("numberz", 3), 1, 0))
         .isInstanceOf(InvalidProblemException.class)

@@ -10,6 +10,7 @@ import io.prorl.engine.sampling.Sampler;
 import io.prorl.engine.sampling.SamplingParams;
 import io.prorl.engine.tokenizer.ChatTemplate;
 import io.prorl.engine.tokenizer.Tokenizer;
+import io.prorl.tasks.Knobs;
 import io.prorl.tasks.Problem;
 import io.prorl.tasks.Reward;
 import io.prorl.tasks.TaskFamilies;
@@ -60,33 +61,9 @@ public final class BaseProbe {
   record Spec(String family, Map<String, Object> knobs) {
     static Spec parse(String text) {
       int colon = text.indexOf(':');
-      String family = colon < 0 ? text : text.substring(0, colon);
-      Map<String, Object> knobs = new LinkedHashMap<>();
-      if (colon >= 0) {
-        for (String kv : text.substring(colon + 1).split(",")) {
-          String[] parts = kv.split("=", 2);
-          if (parts.length != 2) {
-            throw new IllegalArgumentException("knob '" + kv + "' of " + text + " is not k=v");
-          }
-          knobs.put(parts[0], value(parts[1]));
-        }
-      }
-      return new Spec(family, knobs);
-    }
-
-    private static Object value(String v) {
-      if (v.equals("true") || v.equals("false")) {
-        return Boolean.parseBoolean(v);
-      }
-      try {
-        return Integer.parseInt(v);
-      } catch (NumberFormatException notInt) {
-        try {
-          return Double.parseDouble(v);
-        } catch (NumberFormatException notNumber) {
-          return v; // a word, e.g. scoring=reasoning_gym
-        }
-      }
+      return colon < 0
+          ? new Spec(text, Map.of())
+          : new Spec(text.substring(0, colon), Knobs.parse(text.substring(colon + 1)));
     }
 
     String label() {

@@ -1,6 +1,7 @@
 package io.prorl.tasks.cli;
 
 import io.prorl.tasks.InvalidProblemException;
+import io.prorl.tasks.Knobs;
 import io.prorl.tasks.Problem;
 import io.prorl.tasks.ProblemJsonl;
 import io.prorl.tasks.Reward;
@@ -64,7 +65,7 @@ public final class TasksCli {
     long seed = Long.parseLong(o.getOrDefault("seed", "0"));
     Path file = Path.of(required(o, "out"));
     List<Problem> problems =
-        families.generate(family, difficulty(o.get("difficulty")), seed, count);
+        families.generate(family, Knobs.parse(o.get("difficulty")), seed, count);
     ProblemJsonl.write(problems, file);
     out.printf("wrote %d %s problems to %s%n", problems.size(), family, file);
     return 0;
@@ -147,43 +148,6 @@ public final class TasksCli {
           f.defaultDifficulty());
     }
     return 0;
-  }
-
-  /**
-   * Parses {@code k=v,k=v}; integers, reals and booleans become numbers and booleans, anything else
-   * stays text (worked=columns, scoring=reasoning_gym, operations=+): the family's knobs check it
-   * against the values they allow and name the knob.
-   */
-  static Map<String, Object> difficulty(String spec) {
-    Map<String, Object> d = new LinkedHashMap<>();
-    if (spec == null || spec.isBlank()) {
-      return d;
-    }
-    for (String pair : spec.split(",")) {
-      int eq = pair.indexOf('=');
-      if (eq <= 0) {
-        throw new IllegalArgumentException("--difficulty: expected k=v, got '" + pair + "'");
-      }
-      String v = pair.substring(eq + 1).strip();
-      Object value;
-      if (v.equals("true") || v.equals("false")) {
-        value = Boolean.parseBoolean(v);
-      } else if (v.matches("-?\\d+")) {
-        value = Integer.parseInt(v);
-      } else {
-        value = realOrText(v);
-      }
-      d.put(pair.substring(0, eq).strip(), value);
-    }
-    return d;
-  }
-
-  private static Object realOrText(String v) {
-    try {
-      return Double.parseDouble(v);
-    } catch (NumberFormatException notANumber) {
-      return v;
-    }
   }
 
   private static Map<String, String> options(String[] args) {

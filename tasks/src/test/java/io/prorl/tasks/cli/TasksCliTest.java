@@ -69,16 +69,6 @@ class TasksCliTest {
         .hasMessageContaining("rows");
   }
 
-  @Test
-  void numbersAndBooleansStayTyped() {
-    assertThat(TasksCli.difficulty("a=3,b=0.4,c=1e-3,d=true,e=columns"))
-        .containsEntry("a", 3)
-        .containsEntry("b", 0.4)
-        .containsEntry("c", 1e-3)
-        .containsEntry("d", true)
-        .containsEntry("e", "columns");
-  }
-
   private static TasksCli cli() {
     return new TasksCli(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
   }
