@@ -23,21 +23,18 @@ class TasksCliTest {
   void generatesWithTextKnobsAsTheFlowsUseThem() throws Exception {
     Path out = dir.resolve("sums.jsonl");
     int rc =
-        cli()
-            .run(
-                new String[] {
-                  "generate",
-                  "--family",
-                  "arithmetic",
-                  "--count",
-                  "5",
-                  "--seed",
-                  "3",
-                  "--difficulty",
-                  "terms=2,maxOperand=99,operations=+,division=false,worked=columns",
-                  "--out",
-                  out.toString()
-                });
+        run(
+            "generate",
+            "--family",
+            "arithmetic",
+            "--count",
+            "5",
+            "--seed",
+            "3",
+            "--difficulty",
+            "terms=2,maxOperand=99,operations=+,division=false,worked=columns",
+            "--out",
+            out.toString());
 
     assertThat(rc).isZero();
     List<Problem> problems = new ProblemJsonl(TaskFamilies.builtIn()).read(out);
@@ -51,25 +48,24 @@ class TasksCliTest {
   @Test
   void aTextValueOutsideTheKnobsAllowedOnesNamesTheKnob() {
     assertThatThrownBy(() ->
-            cli()
-                .run(
-                    new String[] {
-                      "generate",
-                      "--family",
-                      "arithmetic",
-                      "--count",
-                      "1",
-                      "--difficulty",
-                      "worked=rows",
-                      "--out",
-                      dir.resolve("x.jsonl").toString()
-                    }))
+            run(
+                "generate",
+                "--family",
+                "arithmetic",
+                "--count",
+                "1",
+                "--difficulty",
+                "worked=rows",
+                "--out",
+                dir.resolve("x.jsonl").toString()))
         .isInstanceOf(InvalidProblemException.class)
         .hasMessageContaining("difficulty.worked")
         .hasMessageContaining("rows");
   }
 
-  private static TasksCli cli() {
-    return new TasksCli(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+  /** The command line as {@code ./prorl tasks ...} runs it, its report discarded. */
+  private static int run(String... args) throws Exception {
+    return new TasksCli(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+        .run(args);
   }
 }
