@@ -16,6 +16,24 @@ public final class Seeds {
     return new SplittableRandom(h);
   }
 
+  /**
+   * The seed of child stream {@code child} of the stream seeded {@code parent} (a phase of a run, a
+   * step of a phase, a sampling round of a step, a sequence of a batch):
+   *
+   * <pre>
+   *   derive(parent, child) = mix(mix(parent + GOLDEN) ^ mix(child ^ DOMAIN))
+   * </pre>
+   *
+   * Additive derivations ({@code seed * K + child}) give neighbouring children streams that are one
+   * stream shifted: {@code SplittableRandom(s)} draws {@code mix(s + k * GOLDEN)}, so seeds that
+   * differ by a multiple of GOLDEN (or, through a shared counter, by a step) replay each other's
+   * draws. Through the avalanche mix, neighbouring children land on unrelated points of the 2^64
+   * cycle. Same parent and child, same seed: "same seed, same samples" holds.
+   */
+  public static long derive(long parent, long child) {
+    return mix(mix(parent + 0x9E3779B97F4A7C15L) ^ mix(child ^ 0xD1B54A32D192ED03L));
+  }
+
   /** A stable id: family, seed and index. */
   public static String problemId(String family, long seed, int index) {
     return String.format("%s-s%d-%06d", family, seed, index);

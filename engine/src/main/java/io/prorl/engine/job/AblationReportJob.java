@@ -221,6 +221,7 @@ public final class AblationReportJob {
                 mean(ps, StepPoint::clipFractionHigh),
                 mean(ps, StepPoint::responseLengthMean),
                 mean(ps, StepPoint::keptFraction),
+                mean(ps, StepPoint::surrogateGain),
                 mean(ps, StepPoint::validation))));
     return out;
   }

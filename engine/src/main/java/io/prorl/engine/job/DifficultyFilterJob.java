@@ -13,6 +13,7 @@ import io.prorl.engine.sampling.SamplingParams;
 import io.prorl.engine.tokenizer.ChatTemplate;
 import io.prorl.engine.tokenizer.Tokenizer;
 import io.prorl.tasks.Problem;
+import io.prorl.tasks.Seeds;
 import io.prorl.tasks.TaskFamilies;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -433,7 +434,7 @@ public final class DifficultyFilterJob {
             filter.samples(),
             shard,
             params,
-            filter.seed() * 1_000_003L,
+            Seeds.derive(filter.seed(), 0),
             (index, g) -> {
               if (families.score(problems.get(index), g.text()).correct()) {
                 correct[index]++;

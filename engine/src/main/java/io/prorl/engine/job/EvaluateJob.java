@@ -17,6 +17,7 @@ import io.prorl.engine.tokenizer.Tokenizer;
 import io.prorl.tasks.Json;
 import io.prorl.tasks.Problem;
 import io.prorl.tasks.Reward;
+import io.prorl.tasks.Seeds;
 import io.prorl.tasks.TaskFamilies;
 import io.prorl.tasks.eval.PassAtKTable;
 import java.io.IOException;
@@ -544,7 +545,7 @@ public final class EvaluateJob {
             n,
             config.shard(),
             params,
-            config.seed() * 1_000_003L + 7_919L * set.name().hashCode(),
+            Seeds.derive(config.seed(), set.name().hashCode()),
             (index, g) -> {
               Reward reward = families.score(problems.get(index), g.text());
               rewardSum[index] += reward.value();

@@ -6,6 +6,7 @@ import io.prorl.engine.sampling.SamplingParams;
 import io.prorl.engine.tokenizer.ChatTemplate;
 import io.prorl.engine.tokenizer.Tokenizer;
 import io.prorl.tasks.Problem;
+import io.prorl.tasks.Seeds;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,7 +16,7 @@ import java.util.List;
  * <pre>
  *   chunk  = max(1, 64 / n) whole problems (a problem with n > 64 takes several batches alone)
  *   shard i of k samples chunks i, i + k, i + 2k, ...
- *   batch seed = seedBase + (index of the batch's first sequence in the whole list)
+ *   batch seed = Seeds.derive(seedBase, index of the batch's first sequence in the whole list)
  * </pre>
  *
  * So a batch is the same batch with the same seed whichever shard runs it, and its samples are
@@ -85,7 +86,8 @@ final class ProblemBatches {
           prompts.add(tokenizer.encode(ChatTemplate.userTurn(own.get(i / n).prompt())));
         }
         long from = (long) p0 * n + off; // the batch's first sequence in the whole list's order
-        List<Generation> out = sampler.generate(prompts, params.withSeed(seedBase + from));
+        List<Generation> out =
+            sampler.generate(prompts, params.withSeed(Seeds.derive(seedBase, from)));
         for (int i = off; i < end; i++) {
           sink.accept(p0 + i / n, out.get(i - off));
         }

@@ -28,6 +28,7 @@ import io.prorl.engine.tokenizer.Tokenizer;
 import io.prorl.engine.tracking.ConfigParams;
 import io.prorl.engine.tracking.PhaseTrackingSession;
 import io.prorl.tasks.Problem;
+import io.prorl.tasks.Seeds;
 import io.prorl.tasks.TaskFamilies;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -61,7 +62,7 @@ public final class TrainPhaseJob {
    *     carries the previous phase's moments across the reference reset (ProRL v2)
    * @param checkpointEvery a resume point every this many steps
    * @param keepLast step checkpoints of the run to keep besides phase starts and ends (0 = all)
-   * @param seed the run's seed; phase p uses seed * 1000 + p
+   * @param seed the run's seed; phase p uses Seeds.derive(seed, p)
    * @param device cpu, gpu or auto
    * @param datasetSha256 recorded in manifests
    * @param lineage recorded in manifests
@@ -370,7 +371,7 @@ public final class TrainPhaseJob {
               lineage(config));
       try (Tokenizer tokenizer = Tokenizer.load(policyDir.resolve(HfModelDir.TOKENIZER));
           Qwen2Model policy = HfModelDir.load(policyDir, device)) {
-        long seed = config.seed() * 1000 + phase;
+        long seed = Seeds.derive(config.seed(), phase);
         RolloutGenerator rollouts =
             new RolloutGenerator(
                 policy,

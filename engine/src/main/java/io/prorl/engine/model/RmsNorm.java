@@ -15,6 +15,10 @@ final class RmsNorm {
 
   NDArray apply(NDArray x) {
     NDArray meanSquare = x.square().mean(new int[] {-1}, true);
-    return x.mul(meanSquare.add(eps).pow(JavaArrays.scalar(x.getManager(), -0.5))).mul(weight);
+    NDArray inverseRms =
+        meanSquare
+            .add(JavaArrays.scalar(x.getManager(), eps))
+            .pow(JavaArrays.scalar(x.getManager(), -0.5));
+    return x.mul(inverseRms).mul(weight);
   }
 }

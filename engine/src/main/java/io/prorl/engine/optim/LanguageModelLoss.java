@@ -1,6 +1,7 @@
 package io.prorl.engine.optim;
 
 import ai.djl.ndarray.NDArray;
+import io.prorl.engine.JavaArrays;
 
 /** Next-token cross-entropy, the loss of supervised fine-tuning. */
 public final class LanguageModelLoss {
@@ -18,7 +19,10 @@ public final class LanguageModelLoss {
     if (mask == null) {
       return logp.mean().neg();
     }
-    return logp.mul(mask).sum().div(mask.sum().maximum(1f)).neg();
+    return logp.mul(mask)
+        .sum()
+        .div(mask.sum().maximum(JavaArrays.scalar(mask.getManager(), 1)))
+        .neg();
   }
 
   /**

@@ -32,6 +32,7 @@ public record StepPoint(
     double clipFractionHigh,
     double responseLengthMean,
     double keptFraction,
+    double surrogateGain,
     double validation) {
 
   public StepPoint {
@@ -48,6 +49,7 @@ public record StepPoint(
               clipFractionHigh,
               responseLengthMean,
               keptFraction,
+              surrogateGain,
               validation
             });
     if (!violations.isEmpty()) {
@@ -56,7 +58,7 @@ public record StepPoint(
     }
   }
 
-  /** A step without a validation check. */
+  /** A step without a validation check or a surrogate gain. */
   public StepPoint(
       int globalStep,
       int phase,
@@ -79,7 +81,25 @@ public record StepPoint(
         clipFractionHigh,
         responseLengthMean,
         keptFraction,
+        Double.NaN,
         Double.NaN);
+  }
+
+  /** This step with the surrogate's gain. */
+  public StepPoint withSurrogateGain(double gain) {
+    return new StepPoint(
+        globalStep,
+        phase,
+        rewardMean,
+        accuracy,
+        entropy,
+        kl,
+        clipFractionLow,
+        clipFractionHigh,
+        responseLengthMean,
+        keptFraction,
+        gain,
+        validation);
   }
 
   /** This step with the validation check that followed it. */
@@ -95,6 +115,7 @@ public record StepPoint(
         clipFractionHigh,
         responseLengthMean,
         keptFraction,
+        surrogateGain,
         blend);
   }
 
@@ -103,16 +124,17 @@ public record StepPoint(
    */
   public static StepPoint of(int globalStep, int phase, StepMetrics metrics) {
     return new StepPoint(
-        globalStep,
-        phase,
-        metrics.rewardMean(),
-        metrics.accuracy(),
-        metrics.entropy(),
-        metrics.kl(),
-        metrics.clipFractionLow(),
-        metrics.clipFractionHigh(),
-        metrics.responseLengthMean(),
-        metrics.keptFraction());
+            globalStep,
+            phase,
+            metrics.rewardMean(),
+            metrics.accuracy(),
+            metrics.entropy(),
+            metrics.kl(),
+            metrics.clipFractionLow(),
+            metrics.clipFractionHigh(),
+            metrics.responseLengthMean(),
+            metrics.keptFraction())
+        .withSurrogateGain(metrics.surrogateGain());
   }
 
   private static final String[] VALUE_FIELDS = {
@@ -124,6 +146,7 @@ public record StepPoint(
     "clipFractionHigh",
     "responseLengthMean",
     "keptFraction",
+    "surrogateGain",
     "validation"
   };
 

@@ -49,7 +49,7 @@ import org.jfree.data.xy.XYSeriesCollection;
  */
 public final class TrainingCurvesChart {
 
-  private static final int COLUMNS = 4;
+  private static final int COLUMNS = 5;
 
   /** Up to this many steps each point gets a marker; longer runs draw plain lines. */
   private static final int MARKERS_UP_TO_STEPS = 40;
@@ -114,6 +114,11 @@ public final class TrainingCurvesChart {
               "share of groups kept",
               Scale.SHARE,
               List.of(new Line("kept fraction", StepPoint::keptFraction, ChartStyle.METRIC))),
+          new Panel(
+              "Surrogate gain (update guard)",
+              "first-order gain per token",
+              Scale.ANY,
+              List.of(new Line("surrogate gain", StepPoint::surrogateGain, ChartStyle.METRIC))),
           new Panel(
               "Validation (the stall signal)",
               "mean per-family pass@1",

@@ -1,5 +1,6 @@
 package io.prorl.engine.rl;
 
+import io.prorl.tasks.Seeds;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -54,7 +55,8 @@ public final class DynamicSampler {
     List<RolloutGroup> all = new ArrayList<>();
     int rounds = 0;
     while (kept.size() < wanted && rounds < maxRounds) {
-      List<RolloutGroup> groups = generator.rollout(prompts.next(wanted), seed * 1_000 + rounds);
+      List<RolloutGroup> groups =
+          generator.rollout(prompts.next(wanted), Seeds.derive(seed, rounds));
       rounds++;
       all.addAll(groups);
       for (RolloutGroup g : groups) {

@@ -2,6 +2,8 @@ package io.prorl.engine.rl;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import io.prorl.engine.JavaArrays;
 
 /**
@@ -12,7 +14,9 @@ import io.prorl.engine.JavaArrays;
  *
  * <pre>
  *   ratio_{i,t} = exp(logp_theta(o_{i,t}) - logp_old(o_{i,t}))
- *   L_clip = - agg( min(ratio * A_i, clip(ratio, 1 - eps_low, 1 + eps_high) * A_i) )
+ *   l_{i,t}     = - min(ratio * A_i, clip(ratio, 1 - eps_low, 1 + eps_high) * A_i)
+ *   dual clip (A_i < 0, c = clipRatioC > 0):  l_{i,t} = min(l_{i,t}, - c * A_i)
+ *   L_clip = agg(l)
  *   KL_{i,t} (k3) = exp(logp_ref - logp_theta) - (logp_ref - logp_theta) - 1
  *   L = L_clip + beta * agg(KL) - entropyCoef * agg(entropy)
  *
@@ -21,7 +25,12 @@ import io.prorl.engine.JavaArrays;
  * </pre>
  *
  * As in verl, both log-ratios are clamped to [-20, 20] before exp and the k3 term to [-10, 10], so
- * a token the policy has driven to near-zero probability cannot make the loss infinite.
+ * a token the policy has driven to near-zero probability cannot make the loss infinite. The dual
+ * clip is verl's {@code compute_policy_loss_vanilla}: a negative-advantage token whose ratio lies
+ * above c contributes the constant {@code -c * A} and no gradient.
+ *
+ * <p>No arithmetic here takes a Java number: DJL wraps it in a borrowed buffer that autograd keeps
+ * past its release ({@link JavaArrays}); every constant is a {@link JavaArrays#scalar}.
  */
 public final class GrpoLoss {
   static final float LOG_RATIO_LIMIT = 20f;
@@ -40,9 +49,15 @@ public final class GrpoLoss {
    *     eps_high)
    * @param ratioMean mean ratio over counted tokens
    * @param kl mean k3 KL over counted tokens (0 when klCoef is 0)
+   * @param clipFractionDual share of tokens where the dual clip binds (A < 0, ratio > c)
    */
   public record Result(
-      NDArray loss, double clipFractionLow, double clipFractionHigh, double ratioMean, double kl) {}
+      NDArray loss,
+      double clipFractionLow,
+      double clipFractionHigh,
+      double ratioMean,
+      double kl,
+      double clipFractionDual) {}
 
   /**
    * What {@code agg} divides by, for a share of a mini-batch whose loss is normalised by the whole
@@ -85,11 +100,24 @@ public final class GrpoLoss {
         normaliser != null
             ? normaliser
             : new Normaliser(mask.sum().getFloat(), (int) mask.getShape().get(0));
+    NDManager m = logp.getManager();
     NDArray a = advantages.reshape(-1, 1);
     NDArray ratio = logp.sub(oldLogp.stopGradient()).clip(-LOG_RATIO_LIMIT, LOG_RATIO_LIMIT).exp();
     NDArray surrogate = ratio.mul(a);
     NDArray clipped = ratio.clip(1 - config.epsLow(), 1 + config.epsHigh()).mul(a);
-    NDArray loss = aggregate(NDArrays.minimum(surrogate, clipped).neg(), mask, n);
+    NDArray perToken = NDArrays.minimum(surrogate, clipped).neg();
+    NDArray negative = a.lt(0f).toType(DataType.FLOAT32, false);
+    double dual = 0;
+    if (config.clipRatioC() > 0) {
+      NDArray bound = a.mul(JavaArrays.scalar(m, config.clipRatioC())).neg();
+      NDArray dualClipped = NDArrays.minimum(perToken, bound);
+      dual =
+          maskedMean(
+              perToken.stopGradient().gt(bound).toType(DataType.FLOAT32, false).mul(negative),
+              mask);
+      perToken = NDArrays.where(a.lt(0f).broadcast(perToken.getShape()), dualClipped, perToken);
+    }
+    NDArray loss = aggregate(perToken, mask, n);
 
     double kl = 0;
     if (config.klCoef() > 0) {
@@ -97,41 +125,38 @@ public final class GrpoLoss {
         throw new IllegalArgumentException("klCoef > 0 needs the reference log-probs");
       }
       NDArray delta = refLogp.stopGradient().sub(logp).clip(-LOG_RATIO_LIMIT, LOG_RATIO_LIMIT);
-      NDArray k3 = delta.exp().sub(delta).sub(1f).clip(-K3_LIMIT, K3_LIMIT);
-      loss =
-          loss.add(aggregate(k3, mask, n).mul(JavaArrays.scalar(k3.getManager(), config.klCoef())));
+      NDArray k3 = delta.exp().sub(delta).sub(JavaArrays.scalar(m, 1)).clip(-K3_LIMIT, K3_LIMIT);
+      loss = loss.add(aggregate(k3, mask, n).mul(JavaArrays.scalar(m, config.klCoef())));
       kl = maskedMean(k3, mask);
     }
     if (config.entropyCoef() > 0) {
       if (entropy == null) {
         throw new IllegalArgumentException("entropyCoef > 0 needs the per-token entropy");
       }
-      loss =
-          loss.sub(
-              aggregate(entropy, mask, n)
-                  .mul(JavaArrays.scalar(entropy.getManager(), config.entropyCoef())));
+      loss = loss.sub(aggregate(entropy, mask, n).mul(JavaArrays.scalar(m, config.entropyCoef())));
     }
     NDArray r = ratio.stopGradient();
-    NDArray negative = a.lt(0f).toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
-    NDArray positive = a.gt(0f).toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
-    NDArray low =
-        r.lt((float) (1 - config.epsLow()))
-            .toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
-            .mul(negative);
+    NDArray positive = a.gt(0f).toType(DataType.FLOAT32, false);
+    NDArray low = r.lt((float) (1 - config.epsLow())).toType(DataType.FLOAT32, false).mul(negative);
     NDArray high =
-        r.gt((float) (1 + config.epsHigh()))
-            .toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
-            .mul(positive);
-    return new Result(loss, maskedMean(low, mask), maskedMean(high, mask), maskedMean(r, mask), kl);
+        r.gt((float) (1 + config.epsHigh())).toType(DataType.FLOAT32, false).mul(positive);
+    return new Result(
+        loss, maskedMean(low, mask), maskedMean(high, mask), maskedMean(r, mask), kl, dual);
   }
 
+  /** verl's {@code agg_loss}: token-mean or seq-mean-token-mean, by the whole mini-batch. */
   private NDArray aggregate(NDArray perToken, NDArray mask, Normaliser n) {
+    NDManager m = perToken.getManager();
     NDArray masked = perToken.mul(mask);
     if (config.aggregation() == LossConfig.Aggregation.TOKEN) {
-      return masked.sum().div((float) Math.max(1.0, n.tokens()));
+      return masked.sum().div(JavaArrays.scalar(m, Math.max(1.0, n.tokens())));
     }
-    NDArray lengths = mask.sum(new int[] {1}).maximum(1f);
-    return masked.sum(new int[] {1}).div(lengths).sum().div((float) Math.max(1, n.sequences()));
+    NDArray lengths = mask.sum(new int[] {1}).maximum(JavaArrays.scalar(m, 1));
+    return masked
+        .sum(new int[] {1})
+        .div(lengths)
+        .sum()
+        .div(JavaArrays.scalar(m, Math.max(1, n.sequences())));
   }
 
   private static double maskedMean(NDArray x, NDArray mask) {

@@ -1,15 +1,11 @@
 package io.prorl.engine.rl;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.Shape;
-import io.prorl.engine.JavaArrays;
 import io.prorl.engine.model.Qwen2Model;
 import io.prorl.engine.optim.AdamW;
 import io.prorl.engine.optim.GradientClipping;
 import io.prorl.engine.optim.Gradients;
-import io.prorl.engine.parallel.DataParallel;
 import io.prorl.engine.parallel.Lanes;
 import io.prorl.engine.sampling.FinishReason;
 import io.prorl.engine.sampling.Generation;
@@ -70,48 +66,88 @@ public final class GrpoStep {
                   + " training on those",
               step, batch.kept().size(), config.promptsPerStep(), batch.rounds()));
     }
-    List<Sample> samples = samples(batch.kept());
-    float[][] refLogp = referenceLogprobs(samples);
+    List<List<PolicySample>> groups = withReference(samples(batch.kept()));
     long referenced = System.nanoTime();
     double lr = config.learningRateAt(step - 1);
     Update totals = new Update();
-    int perUpdate =
-        Math.max(1, (samples.size() + config.updatesPerStep() - 1) / config.updatesPerStep());
-    for (int from = 0; from < samples.size(); from += perUpdate) {
-      int to = Math.min(samples.size(), from + perUpdate);
-      update(
-          samples.subList(from, to), refLogp == null ? null : slice(refLogp, from, to), lr, totals);
+    for (List<PolicySample> miniBatch : miniBatches(groups, config.updatesPerStep())) {
+      update(miniBatch, lr, totals, step);
     }
     long done = System.nanoTime();
     return metrics(step, batch, totals, lr, new long[] {start, sampled, referenced, done});
   }
 
-  /** One response to train on. */
-  private record Sample(int[] prompt, Generation response, double advantage, boolean counted) {}
-
-  private List<Sample> samples(List<RolloutGroup> groups) {
-    List<Sample> out = new ArrayList<>();
-    for (RolloutGroup g : groups) {
-      double[] advantages = GroupAdvantages.of(g.rewardValues(), config.scaleAdvantagesByStd());
-      for (int i = 0; i < g.responses().size(); i++) {
-        Generation r = g.responses().get(i);
-        boolean truncated = r.finishReason() == FinishReason.LENGTH;
-        boolean counted = r.tokens().length > 0 && !(truncated && config.maskTruncated());
-        out.add(new Sample(g.prompt(), r, advantages[i], counted));
+  /**
+   * Splits the kept groups into mini-batches of whole groups, as verl's {@code ppo_mini_batch_size
+   * *= n} does, so a group's right and wrong responses meet in one update:
+   *
+   * <pre>
+   *   groups per update = ceil(groups / updatesPerStep)
+   * </pre>
+   *
+   * fewer updates when there are fewer groups than {@code updatesPerStep}, never an empty one.
+   */
+  static <T> List<List<T>> miniBatches(List<List<T>> groups, int updatesPerStep) {
+    if (updatesPerStep < 1) {
+      throw new IllegalArgumentException("updatesPerStep must be >= 1, got " + updatesPerStep);
+    }
+    List<List<T>> out = new ArrayList<>();
+    int perUpdate = Math.max(1, (groups.size() + updatesPerStep - 1) / updatesPerStep);
+    for (int from = 0; from < groups.size(); from += perUpdate) {
+      List<T> miniBatch = new ArrayList<>();
+      for (List<T> g : groups.subList(from, Math.min(groups.size(), from + perUpdate))) {
+        miniBatch.addAll(g);
       }
+      out.add(miniBatch);
     }
     return out;
   }
 
-  private float[][] referenceLogprobs(List<Sample> samples) {
-    if (config.loss().klCoef() == 0 || samples.isEmpty()) {
-      return null;
+  /** The responses to train on, one list per group, in the groups' order. */
+  private List<List<PolicySample>> samples(List<RolloutGroup> groups) {
+    List<List<PolicySample>> out = new ArrayList<>();
+    for (RolloutGroup g : groups) {
+      double[] advantages = GroupAdvantages.of(g.rewardValues(), config.scaleAdvantagesByStd());
+      List<PolicySample> group = new ArrayList<>();
+      for (int i = 0; i < g.responses().size(); i++) {
+        Generation r = g.responses().get(i);
+        boolean truncated = r.finishReason() == FinishReason.LENGTH;
+        boolean counted = r.tokens().length > 0 && !(truncated && config.maskTruncated());
+        group.add(
+            new PolicySample(g.prompt(), r.tokens(), r.logprobs(), null, advantages[i], counted));
+      }
+      out.add(group);
     }
-    return new SequenceScorer(reference)
-        .logprobs(
-            prompts(samples),
-            responses(samples),
-            config.sampling().temperature() == 0 ? 1.0 : config.sampling().temperature());
+    return out;
+  }
+
+  /** The groups with the reference's log-probs of every response (when klCoef > 0). */
+  private List<List<PolicySample>> withReference(List<List<PolicySample>> groups) {
+    List<PolicySample> all = groups.stream().flatMap(List::stream).toList();
+    if (config.loss().klCoef() == 0 || all.isEmpty()) {
+      return groups;
+    }
+    float[][] ref =
+        new SequenceScorer(reference)
+            .logprobs(
+                all.stream().map(PolicySample::prompt).toList(),
+                all.stream().map(PolicySample::response).toList(),
+                temperature());
+    List<List<PolicySample>> out = new ArrayList<>();
+    int k = 0;
+    for (List<PolicySample> g : groups) {
+      List<PolicySample> group = new ArrayList<>();
+      for (PolicySample s : g) {
+        group.add(s.withRefLogp(ref[k++]));
+      }
+      out.add(group);
+    }
+    return out;
+  }
+
+  /** Logits are divided by the sampling temperature (1 for greedy sampling). */
+  private double temperature() {
+    return config.sampling().temperature() == 0 ? 1.0 : config.sampling().temperature();
   }
 
   /** Running sums over the mini-batches of a step. */
@@ -122,55 +158,26 @@ public final class GrpoStep {
     double clipLowSum;
     double clipHighSum;
     double ratioSum;
+    double gainSum;
     double gradNorm;
     int updates;
     int skipped;
     long tokens;
   }
 
-  /** One lane's share of a mini-batch update: its loss and token-weighted sums of the metrics. */
-  private record LaneStats(
-      float loss,
-      double tokens,
-      double entropySum,
-      double klSum,
-      double clipLowSum,
-      double clipHighSum,
-      double ratioSum) {}
-
   /**
-   * One mini-batch update; the policy's scoring with gradient and its backward are split across
-   * {@link Lanes}, each lane's loss normalised by the whole mini-batch ({@link
-   * GrpoLoss.Normaliser}).
+   * One mini-batch update: the gradient of its loss ({@link PolicyGradient}), global-norm clipping,
+   * AdamW; then, with {@code surrogateGuard}, the surrogate's first-order gain.
    */
-  private void update(List<Sample> batch, float[][] refLogp, double lr, Update totals) {
-    if (batch.stream().noneMatch(Sample::counted)) {
+  private void update(List<PolicySample> batch, double lr, Update totals, int step) {
+    if (batch.stream().noneMatch(PolicySample::counted)) {
       return;
     }
-    double temperature =
-        config.sampling().temperature() == 0 ? 1.0 : config.sampling().temperature();
-    double countedTokens = 0;
-    for (Sample s : batch) {
-      countedTokens += s.counted() ? s.response().tokens().length : 0;
-    }
-    GrpoLoss.Normaliser whole = new GrpoLoss.Normaliser(countedTokens, batch.size());
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
-      Gradients.zero(policy.parameters().values());
-      List<LaneStats> lanes =
-          DataParallel.backward(
-              policy,
-              batch.size(),
-              Lanes.configured(),
-              Lanes.MIN_PER_LANE,
-              (m, from, to) ->
-                  laneLoss(
-                      m,
-                      batch.subList(from, to),
-                      refLogp == null ? null : Arrays.copyOfRange(refLogp, from, to),
-                      temperature,
-                      whole));
-      LaneStats sum = sum(lanes);
+      PolicyGradient.Stats sum =
+          new PolicyGradient(policy, config.loss(), temperature(), Lanes.configured())
+              .backward(batch);
       if (!Float.isFinite(sum.loss())) {
         Gradients.zero(policy.parameters().values());
         skip(totals, "loss is " + sum.loss());
@@ -188,88 +195,46 @@ public final class GrpoStep {
       totals.gradNorm = norm;
       optimizer.update(policy.parameters(), grads, lr);
       double tokens = Math.max(1.0, sum.tokens());
+      double low = sum.clipLowSum() / tokens;
+      double high = sum.clipHighSum() / tokens;
       totals.entropySum += sum.entropySum() / tokens;
       totals.klSum += sum.klSum() / tokens;
-      totals.clipLowSum += sum.clipLowSum() / tokens;
-      totals.clipHighSum += sum.clipHighSum() / tokens;
+      totals.clipLowSum += low;
+      totals.clipHighSum += high;
       totals.ratioSum += sum.ratioSum() / tokens;
       totals.updates++;
-      for (Sample s : batch) {
-        totals.tokens += s.response().tokens().length;
+      for (PolicySample s : batch) {
+        totals.tokens += s.response().length;
+      }
+      if (config.surrogateGuard()) {
+        guard(batch, sum.logpBefore(), low, high, totals, step);
       }
     }
   }
 
-  /** The loss of {@code share} (normalised by the whole mini-batch) and its metric sums. */
-  private DataParallel.Part<LaneStats> laneLoss(
-      NDManager m,
-      List<Sample> share,
-      float[][] refLogp,
-      double temperature,
-      GrpoLoss.Normaliser whole) {
-    int b = share.size();
-    int r = Math.max(1, share.stream().mapToInt(s -> s.response().tokens().length).max().orElse(1));
-    float[] old = new float[b * r];
-    float[] ref = refLogp == null ? null : new float[b * r];
-    float[] counted = new float[b * r];
-    float[] advantages = new float[b];
-    for (int i = 0; i < b; i++) {
-      Sample s = share.get(i);
-      advantages[i] = (float) s.advantage();
-      float[] lp = s.response().logprobs();
-      for (int t = 0; t < lp.length; t++) {
-        old[i * r + t] = lp[t];
-        counted[i * r + t] = s.counted() ? 1f : 0f;
-        if (ref != null) {
-          ref[i * r + t] = refLogp[i][t];
-        }
-      }
+  /** Rescores the mini-batch after its update and checks the surrogate moved up. */
+  private void guard(
+      List<PolicySample> batch,
+      List<float[]> before,
+      double clipLow,
+      double clipHigh,
+      Update totals,
+      int step) {
+    float[][] after =
+        new SequenceScorer(policy)
+            .logprobs(
+                batch.stream().map(PolicySample::prompt).toList(),
+                batch.stream().map(PolicySample::response).toList(),
+                temperature());
+    double gain = SurrogateGain.of(batch, before, Arrays.asList(after));
+    totals.gainSum += gain;
+    if (SurrogateGain.suspicious(gain, clipLow, clipHigh)) {
+      listener.onWarning(
+          String.format(
+              "step %d: a mini-batch update lowered its own surrogate (first-order gain %.3g)"
+                  + " while clipping held %.2f%% / %.2f%% of tokens: the gradient may be wrong",
+              step, gain, 100 * clipLow, 100 * clipHigh));
     }
-    SequenceScorer.Scored scored =
-        new SequenceScorer(policy).score(m, prompts(share), responses(share), temperature);
-    NDArray mask = scored.mask().mul(JavaArrays.tensor(m, counted, new Shape(b, r)));
-    GrpoLoss.Result result =
-        new GrpoLoss(config.loss())
-            .compute(
-                scored.logprobs(),
-                JavaArrays.tensor(m, old, new Shape(b, r)),
-                ref == null ? null : JavaArrays.tensor(m, ref, new Shape(b, r)),
-                JavaArrays.tensor(m, advantages),
-                mask,
-                scored.entropy(),
-                whole);
-    double tokens = mask.sum().getFloat();
-    double entropySum = scored.entropy().stopGradient().mul(mask).sum().getFloat();
-    return new DataParallel.Part<>(
-        result.loss(),
-        new LaneStats(
-            result.loss().getFloat(),
-            tokens,
-            entropySum,
-            result.kl() * tokens,
-            result.clipFractionLow() * tokens,
-            result.clipFractionHigh() * tokens,
-            result.ratioMean() * tokens));
-  }
-
-  private static LaneStats sum(List<LaneStats> lanes) {
-    float loss = 0;
-    double tokens = 0;
-    double entropy = 0;
-    double kl = 0;
-    double low = 0;
-    double high = 0;
-    double ratio = 0;
-    for (LaneStats l : lanes) {
-      loss += l.loss();
-      tokens += l.tokens();
-      entropy += l.entropySum();
-      kl += l.klSum();
-      low += l.clipLowSum();
-      high += l.clipHighSum();
-      ratio += l.ratioSum();
-    }
-    return new LaneStats(loss, tokens, entropy, kl, low, high, ratio);
   }
 
   /**
@@ -334,25 +299,10 @@ public final class GrpoStep {
         rolloutSeconds > 0 ? lengthSum / rolloutSeconds : 0,
         updateSeconds > 0 ? u.tokens / updateSeconds : 0,
         u.skipped,
+        u.updates == 0 ? 0 : u.gainSum / n,
         rolloutSeconds,
         (referenced - sampled) / 1e9,
         updateSeconds,
         (done - start) / 1e9);
-  }
-
-  private static List<int[]> prompts(List<Sample> samples) {
-    return samples.stream().map(Sample::prompt).toList();
-  }
-
-  private static List<int[]> responses(List<Sample> samples) {
-    return samples.stream()
-        .map(s -> s.response().tokens().length == 0 ? new int[0] : s.response().tokens())
-        .toList();
-  }
-
-  private static float[][] slice(float[][] rows, int from, int to) {
-    float[][] out = new float[to - from][];
-    System.arraycopy(rows, from, out, 0, to - from);
-    return out;
   }
 }

@@ -9,6 +9,7 @@ import io.prorl.engine.checkpoint.TrainerState;
 import io.prorl.engine.io.SafeTensors;
 import io.prorl.engine.model.Qwen2Model;
 import io.prorl.engine.optim.AdamW;
+import io.prorl.tasks.Seeds;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.InstantSource;
@@ -169,7 +170,7 @@ public final class PhaseTrainer {
       GrpoStep grpo = new GrpoStep(policy, reference, rollouts, config, optimizer, listener);
       while (reason == null && step < limits.maxSteps()) {
         step++;
-        StepMetrics m = grpo.run(prompts, step, seed * 1_000_003L + step);
+        StepMetrics m = grpo.run(prompts, step, Seeds.derive(seed, step));
         history.add(m);
         listener.onStep(m);
         reason = stopAfter(step, m, policy, validation, validations, start, listener);

@@ -1,6 +1,7 @@
 package io.prorl.engine.rl;
 
 import io.prorl.tasks.Problem;
+import io.prorl.tasks.Seeds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -56,7 +57,7 @@ public final class ProblemStream {
 
   private List<Problem> shuffled(int e) {
     List<Problem> list = new ArrayList<>(dataset);
-    SplittableRandom rng = new SplittableRandom(seed * 31 + e);
+    SplittableRandom rng = new SplittableRandom(Seeds.derive(seed, e));
     for (int i = list.size() - 1; i > 0; i--) {
       int j = rng.nextInt(i + 1);
       list.set(i, list.set(j, list.get(i)));

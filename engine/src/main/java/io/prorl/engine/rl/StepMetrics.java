@@ -25,6 +25,8 @@ package io.prorl.engine.rl;
  * @param rolloutTokensPerSecond response tokens sampled per second
  * @param updateTokensPerSecond response tokens trained per second (all mini-batches)
  * @param skippedUpdates mini-batch updates skipped for a non-finite loss or gradient
+ * @param surrogateGain mean over the step's updates of the surrogate's first-order gain ({@link
+ *     SurrogateGain}); 0 when the guard is off or no update happened
  * @param sampleSeconds rollouts: sampling and verifier scoring, all dynamic-sampling rounds
  * @param referenceSeconds the reference policy's log-probs of the batch
  * @param updateSeconds the mini-batch updates: scoring with gradient, backward, AdamW
@@ -51,6 +53,7 @@ public record StepMetrics(
     double rolloutTokensPerSecond,
     double updateTokensPerSecond,
     int skippedUpdates,
+    double surrogateGain,
     double sampleSeconds,
     double referenceSeconds,
     double updateSeconds,

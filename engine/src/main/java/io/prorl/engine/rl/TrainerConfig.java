@@ -22,6 +22,9 @@ import java.util.List;
  * @param maxSamplingRounds dynamic-sampling budget per step
  * @param weightDecay AdamW's decoupled weight decay
  * @param groupFilter which groups dynamic sampling keeps (ProRL: ACCURACY)
+ * @param surrogateGuard after each mini-batch update, rescore it without gradient and log the
+ *     surrogate's first-order gain ({@link SurrogateGain}); one extra no-gradient forward per
+ *     update
  */
 public record TrainerConfig(
     int promptsPerStep,
@@ -36,7 +39,8 @@ public record TrainerConfig(
     boolean maskTruncated,
     int maxSamplingRounds,
     double weightDecay,
-    GroupFilter groupFilter) {
+    GroupFilter groupFilter,
+    boolean surrogateGuard) {
 
   /** Rollouts end at the chat template's end-of-turn. */
   public static final List<String> STOP = List.of(ChatTemplate.IM_END);
@@ -56,7 +60,8 @@ public record TrainerConfig(
           false,
           3,
           0.0,
-          GroupFilter.REWARD_VARIANCE);
+          GroupFilter.REWARD_VARIANCE,
+          true);
 
   public TrainerConfig {
     if (groupFilter == null) {
@@ -129,6 +134,7 @@ public record TrainerConfig(
     private int maxSamplingRounds;
     private double weightDecay;
     private GroupFilter groupFilter;
+    private boolean surrogateGuard;
 
     private Builder(TrainerConfig c) {
       promptsPerStep = c.promptsPerStep;
@@ -144,6 +150,7 @@ public record TrainerConfig(
       maxSamplingRounds = c.maxSamplingRounds;
       weightDecay = c.weightDecay;
       groupFilter = c.groupFilter;
+      surrogateGuard = c.surrogateGuard;
     }
 
     public Builder promptsPerStep(int v) {
@@ -211,6 +218,11 @@ public record TrainerConfig(
       return this;
     }
 
+    public Builder surrogateGuard(boolean v) {
+      surrogateGuard = v;
+      return this;
+    }
+
     public TrainerConfig build() {
       return new TrainerConfig(
           promptsPerStep,
@@ -225,7 +237,8 @@ public record TrainerConfig(
           maskTruncated,
           maxSamplingRounds,
           weightDecay,
-          groupFilter);
+          groupFilter,
+          surrogateGuard);
     }
   }
 }

@@ -7,6 +7,7 @@ import io.prorl.engine.sampling.SamplingParams;
 import io.prorl.engine.tokenizer.ChatTemplate;
 import io.prorl.engine.tokenizer.Tokenizer;
 import io.prorl.tasks.Problem;
+import io.prorl.tasks.Seeds;
 import io.prorl.tasks.TaskFamilies;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,7 +82,7 @@ public final class ValidationBlend implements ValidationCheck {
               0,
               maxNewTokens,
               List.of(ChatTemplate.IM_END),
-              config.seed() * 1_000_003L + from);
+              Seeds.derive(config.seed(), from));
       List<Generation> out = sampler.generate(prompts, params);
       for (int i = 0; i < batch.size(); i++) {
         Problem p = batch.get(i);

@@ -240,38 +240,13 @@ public final class WarmStart {
   }
 
   /**
-   * One AdamW step on the weighted next-token loss of {@code batch}, its forward and backward split
-   * across {@link Lanes}:
-   *
-   * <pre>
-   *   L = - sum_i sum_t w_it * log p(x_i,t+1 | x_i,<=t) / sum_i sum_t w_it
-   * </pre>
+   * One AdamW step on the weighted next-token loss of {@code batch} ({@link #backward}), after
+   * global-norm clipping at 1.
    */
   private static float step(Qwen2Model model, AdamW adam, List<Example> batch, double lr) {
-    double totalWeight = 0;
-    for (Example e : batch) {
-      for (float w : e.weights()) {
-        totalWeight += w;
-      }
-    }
-    float denominator = (float) Math.max(1.0, totalWeight);
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
-      Gradients.zero(model.parameters().values());
-      List<Float> parts =
-          DataParallel.backward(
-              model,
-              batch.size(),
-              Lanes.configured(),
-              Lanes.MIN_PER_LANE,
-              (m, from, to) -> {
-                NDArray loss = lossOf(model, m, batch.subList(from, to)).div(denominator);
-                return new DataParallel.Part<>(loss, loss.getFloat());
-              });
-      float value = 0;
-      for (float part : parts) {
-        value += part;
-      }
+      float value = backward(model, batch, Lanes.configured());
       Map<String, NDArray> grads = new HashMap<>();
       model.parameters().forEach((name, p) -> grads.put(name, p.getGradient()));
       double norm = GradientClipping.clipGlobalNorm(grads.values(), 1.0);
@@ -286,6 +261,43 @@ public final class WarmStart {
       adam.update(model.parameters(), grads, lr);
       return value;
     }
+  }
+
+  /**
+   * Zeroes the model's gradients and fills them with the gradient of the weighted next-token loss
+   * of {@code batch}, its forward and backward split across {@code lanes}; returns the loss:
+   *
+   * <pre>
+   *   L = - sum_i sum_t w_it * log p(x_i,t+1 | x_i,<=t) / sum_i sum_t w_it
+   * </pre>
+   *
+   * The parameters must require gradients; the caller owns the NDScope around the call.
+   */
+  static float backward(Qwen2Model model, List<Example> batch, int lanes) {
+    double totalWeight = 0;
+    for (Example e : batch) {
+      for (float w : e.weights()) {
+        totalWeight += w;
+      }
+    }
+    double denominator = Math.max(1.0, totalWeight);
+    Gradients.zero(model.parameters().values());
+    List<Float> parts =
+        DataParallel.backward(
+            model,
+            batch.size(),
+            lanes,
+            Lanes.MIN_PER_LANE,
+            (m, from, to) -> {
+              NDArray loss =
+                  lossOf(model, m, batch.subList(from, to)).div(JavaArrays.scalar(m, denominator));
+              return new DataParallel.Part<>(loss, loss.getFloat());
+            });
+    float value = 0;
+    for (float part : parts) {
+      value += part;
+    }
+    return value;
   }
 
   /** - sum of the weighted log-likelihoods of {@code examples}, padded to their longest. */

@@ -10,6 +10,7 @@ import io.prorl.engine.model.KvCache;
 import io.prorl.engine.model.Qwen2Model;
 import io.prorl.engine.parallel.Lanes;
 import io.prorl.engine.tokenizer.Tokenizer;
+import io.prorl.tasks.Seeds;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -105,7 +106,7 @@ public final class Sampler {
     }
     SplittableRandom[] rngs = new SplittableRandom[batch];
     for (int b = 0; b < batch; b++) {
-      rngs[b] = new SplittableRandom(params.seed() * 0x9E3779B97F4A7C15L + first + b);
+      rngs[b] = new SplittableRandom(Seeds.derive(params.seed(), first + b));
     }
     TokenChooser chooser = new TokenChooser(params);
     StopDetector stops = new StopDetector(params.stop(), tokenizer);

@@ -91,7 +91,8 @@ public final class LearningCheck {
               false,
               3,
               0.0,
-              GroupFilter.REWARD_VARIANCE);
+              GroupFilter.REWARD_VARIANCE,
+              true);
       RolloutGenerator rollouts = new RolloutGenerator(policy, tokenizer, families, sampling, 8);
       ProblemStream prompts = new ProblemStream(train, 3);
       double after = base;

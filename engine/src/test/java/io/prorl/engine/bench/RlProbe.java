@@ -10,6 +10,7 @@ import io.prorl.engine.rl.PhaseLimits;
 import io.prorl.engine.rl.PhaseTrainer;
 import io.prorl.engine.rl.ProblemStream;
 import io.prorl.engine.rl.RolloutGenerator;
+import io.prorl.engine.rl.StepMetrics;
 import io.prorl.engine.rl.TrainerConfig;
 import io.prorl.engine.rl.TrainingListener;
 import io.prorl.engine.rl.WarmStart;
@@ -17,6 +18,7 @@ import io.prorl.engine.sampling.SamplingParams;
 import io.prorl.engine.tokenizer.ChatTemplate;
 import io.prorl.engine.tokenizer.Tokenizer;
 import io.prorl.tasks.Problem;
+import io.prorl.tasks.Seeds;
 import io.prorl.tasks.TaskFamilies;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -171,10 +173,12 @@ public final class RlProbe {
       }
       ProblemStream prompts = new ProblemStream(rlTrain, seed);
       TrainingListener listener =
-          m ->
+          new TrainingListener() {
+            @Override
+            public void onStep(StepMetrics m) {
               System.out.printf(
                   "  step %d reward %.3f acc %.3f kept %.2f rounds %d len %.1f ent %.3f kl %.4f"
-                      + " clip %.3f/%.3f %.1f s%n",
+                      + " clip %.3f/%.3f gain %.2e skipped %d %.1f s%n",
                   m.step(),
                   m.rewardMean(),
                   m.accuracy(),
@@ -185,7 +189,16 @@ public final class RlProbe {
                   m.kl(),
                   m.clipFractionLow(),
                   m.clipFractionHigh(),
+                  m.surrogateGain(),
+                  m.skippedUpdates(),
                   m.wallSeconds());
+            }
+
+            @Override
+            public void onWarning(String message) {
+              System.out.println("  WARNING " + message);
+            }
+          };
       int done = 0;
       int phase = 0;
       long t0 = System.nanoTime();
@@ -200,7 +213,7 @@ public final class RlProbe {
                 prompts,
                 null,
                 listener,
-                seed * 1000 + phase);
+                Seeds.derive(seed, phase));
         done += n;
         if (done % evalEvery == 0 || done == steps) {
           System.out.printf("after %d steps (%d phases, %.0f s RL)%n", done, phase, seconds(t0));

@@ -57,7 +57,8 @@ final class RlRig implements AutoCloseable {
             false,
             3,
             0.0,
-            GroupFilter.REWARD_VARIANCE);
+            GroupFilter.REWARD_VARIANCE,
+            true);
     policy = Qwen2Model.initialize(config, 1, Device.cpu());
     reference = Qwen2Model.fromTensors(config, policy.toTensors(), Device.cpu());
     optimizerMemory = policy.manager().newSubManager();

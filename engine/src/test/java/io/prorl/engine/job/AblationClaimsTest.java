@@ -82,7 +82,7 @@ class AblationClaimsTest {
     for (int end : byStep.keySet().stream().sorted().toList()) {
       phase++;
       for (int s = start + 1; s <= end; s++) {
-        steps.add(new StepPoint(s, phase, 0.5, 0.5, 1.0, 0.01, 0.0, 0.0, 20, 1.0, Double.NaN));
+        steps.add(new StepPoint(s, phase, 0.5, 0.5, 1.0, 0.01, 0.0, 0.0, 20, 1.0));
       }
       boundary.put("phase@" + end, entries("phase@" + end, phase, end - start, byStep.get(end)));
       start = end;

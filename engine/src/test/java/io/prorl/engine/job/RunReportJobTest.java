@@ -109,6 +109,7 @@ class RunReportJobTest {
         100,
         100,
         0,
+        0.02,
         0.1,
         0.1,
         0.1,

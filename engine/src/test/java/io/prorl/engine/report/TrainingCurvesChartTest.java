@@ -31,16 +31,17 @@ class TrainingCurvesChartTest {
       int inPhase = (s - 1) % 10;
       steps.add(
           new StepPoint(
-              s,
-              (s - 1) / 10 + 1,
-              0.3 + 0.01 * s,
-              0.5,
-              entropyMissing ? Double.NaN : 0.9 - 0.005 * s,
-              0.002 * inPhase,
-              0.004 + 0.0001 * inPhase,
-              0.012 - 0.0001 * inPhase,
-              120 - s,
-              0.8 - 0.01 * s));
+                  s,
+                  (s - 1) / 10 + 1,
+                  0.3 + 0.01 * s,
+                  0.5,
+                  entropyMissing ? Double.NaN : 0.9 - 0.005 * s,
+                  0.002 * inPhase,
+                  0.004 + 0.0001 * inPhase,
+                  0.012 - 0.0001 * inPhase,
+                  120 - s,
+                  0.8 - 0.01 * s)
+              .withSurrogateGain(0.02 - 0.001 * inPhase));
     }
     return steps;
   }
@@ -69,7 +70,7 @@ class TrainingCurvesChartTest {
     BufferedImage image =
         Pixels.read(chart.writePng(dir.resolve("curves.png"), "run", steps(false), RESETS));
 
-    assertThat(grid.dataAreas()).hasSize(8);
+    assertThat(grid.dataAreas()).hasSize(9);
     for (Rectangle2D area : grid.dataAreas()) {
       for (ResetMarker reset : RESETS) {
         double share =
@@ -149,10 +150,12 @@ class TrainingCurvesChartTest {
     StepMetrics m =
         new StepMetrics(
             4, 0.61, 0.2, 0.55, 0.75, 2, 88.5, 120, 0.1, 0.42, 0.013, 0.004, 0.011, 1.0, 0.9, 1e-5,
-            0.3, 100, 50, 0, 1, 1, 1, 3);
+            0.3, 100, 50, 0, 0.02, 1, 1, 1, 3);
 
     assertThat(StepPoint.of(24, 2, m))
-        .isEqualTo(new StepPoint(24, 2, 0.61, 0.55, 0.42, 0.013, 0.004, 0.011, 88.5, 0.75));
+        .isEqualTo(
+            new StepPoint(24, 2, 0.61, 0.55, 0.42, 0.013, 0.004, 0.011, 88.5, 0.75)
+                .withSurrogateGain(0.02));
   }
 
   @Test

@@ -51,7 +51,8 @@ class PhaseTrainerTest {
         false,
         4,
         0.0,
-        GroupFilter.REWARD_VARIANCE);
+        GroupFilter.REWARD_VARIANCE,
+        true);
   }
 
   private static ProblemStream prompts() {

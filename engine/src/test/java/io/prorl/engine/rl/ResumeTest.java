@@ -42,7 +42,8 @@ class ResumeTest {
           false,
           3,
           0.01,
-          GroupFilter.REWARD_VARIANCE);
+          GroupFilter.REWARD_VARIANCE,
+          true);
   private static final PhaseLimits LIMITS = new PhaseLimits(4, null, 0, 0, 0);
 
   @TempDir Path dir;

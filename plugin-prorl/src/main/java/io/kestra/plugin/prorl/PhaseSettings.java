@@ -77,6 +77,21 @@ public abstract class PhaseSettings extends TrackedTask implements StaticallyChe
   @Builder.Default
   private Property<Double> entropyCoef = Property.ofValue(T.loss().entropyCoef());
 
+  @Schema(
+      title =
+          "Dual clip (verl's clip_ratio_c): a negative-advantage token's loss is at most"
+              + " -A * clipRatioC; > 1, or 0 for none (verl's default 3).")
+  @Builder.Default
+  private Property<Double> clipRatioC = Property.ofValue(T.loss().clipRatioC());
+
+  @Schema(
+      title =
+          "After each mini-batch update, rescore it without gradient and log the surrogate's"
+              + " first-order gain (surrogateGain); a negative gain while clipping is quiet is"
+              + " warned. One extra no-gradient forward per update.")
+  @Builder.Default
+  private Property<Boolean> surrogateGuard = Property.ofValue(T.surrogateGuard());
+
   @Schema(title = "Loss aggregation: TOKEN (DAPO) or SEQUENCE (GRPO).")
   @Builder.Default
   private Property<LossConfig.Aggregation> aggregation = Property.ofValue(T.loss().aggregation());
@@ -191,7 +206,8 @@ public abstract class PhaseSettings extends TrackedTask implements StaticallyChe
             StaticValues.decimal(epsLow),
             StaticValues.decimal(epsHigh),
             StaticValues.decimal(klCoef),
-            StaticValues.decimal(entropyCoef)));
+            StaticValues.decimal(entropyCoef),
+            StaticValues.decimal(clipRatioC)));
     out.addAll(
         TrainerConfig.violations(
             StaticValues.integer(promptsPerStep),
@@ -270,7 +286,8 @@ public abstract class PhaseSettings extends TrackedTask implements StaticallyChe
                 Rendered.required(rc, epsHigh, Double.class, "epsHigh"),
                 Rendered.required(rc, klCoef, Double.class, "klCoef"),
                 Rendered.required(rc, entropyCoef, Double.class, "entropyCoef"),
-                Rendered.required(rc, aggregation, LossConfig.Aggregation.class, "aggregation")))
+                Rendered.required(rc, aggregation, LossConfig.Aggregation.class, "aggregation"),
+                Rendered.required(rc, clipRatioC, Double.class, "clipRatioC")))
         .sampling(
             new SamplingParams(
                 Rendered.required(rc, temperature, Double.class, "temperature"),
@@ -286,6 +303,7 @@ public abstract class PhaseSettings extends TrackedTask implements StaticallyChe
             Rendered.required(rc, maxSamplingRounds, Integer.class, "maxSamplingRounds"))
         .weightDecay(Rendered.required(rc, weightDecay, Double.class, "weightDecay"))
         .groupFilter(Rendered.required(rc, groupFilter, GroupFilter.class, "groupFilter"))
+        .surrogateGuard(Rendered.required(rc, surrogateGuard, Boolean.class, "surrogateGuard"))
         .build();
   }
 }
