@@ -298,6 +298,7 @@ public final class GrpoStep {
         u.lossSum / n,
         rolloutSeconds > 0 ? lengthSum / rolloutSeconds : 0,
         updateSeconds > 0 ? u.tokens / updateSeconds : 0,
+        u.updates,
         u.skipped,
         u.updates == 0 ? 0 : u.gainSum / n,
         rolloutSeconds,

@@ -178,8 +178,7 @@ public final class PhaseTrainer {
         // checkpoint after step - 1, if any) give a non-finite loss; or an update left weights
         // that are not finite numbers (written nowhere yet). Either way: stop, and end the phase
         // on the last good weights instead.
-        boolean allRefused =
-            m.skippedUpdates() > 0 && m.skippedUpdates() >= config.updatesPerStep();
+        boolean allRefused = m.skippedUpdates() > 0 && m.updates() == 0;
         if (allRefused || !policy.parametersFinite()) {
           reason = PhaseResult.StopReason.NON_FINITE_LOSS;
           if (plan != null) {

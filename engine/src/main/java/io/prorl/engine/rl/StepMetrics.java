@@ -24,6 +24,8 @@ package io.prorl.engine.rl;
  * @param loss loss of the last mini-batch
  * @param rolloutTokensPerSecond response tokens sampled per second
  * @param updateTokensPerSecond response tokens trained per second (all mini-batches)
+ * @param updates mini-batch updates applied (at most updatesPerStep; fewer when fewer groups were
+ *     kept, 0 when none was)
  * @param skippedUpdates mini-batch updates skipped for a non-finite loss or gradient
  * @param surrogateGain mean over the step's updates of the surrogate's first-order gain ({@link
  *     SurrogateGain}); 0 when the guard is off or no update happened
@@ -52,6 +54,7 @@ public record StepMetrics(
     double loss,
     double rolloutTokensPerSecond,
     double updateTokensPerSecond,
+    int updates,
     int skippedUpdates,
     double surrogateGain,
     double sampleSeconds,

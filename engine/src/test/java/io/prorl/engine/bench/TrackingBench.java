@@ -94,7 +94,7 @@ public final class TrackingBench {
         StepMetrics m =
             new StepMetrics(
                 i + 1, 0.5, 0.1, 0.4, 0.75, 2, 40, 64, 0.05, 1.2, 0.01, 0.02, 0.03, 1.0, 0.8, 1e-4,
-                0.3, 5000, 4000, 0, 0.01, 0.26, 0.14, 0.33, 0.76);
+                0.3, 5000, 4000, 2, 0, 0.01, 0.26, 0.14, 0.33, 0.76);
         long t0 = System.nanoTime();
         listener.onStep(m);
         nanos[i] = System.nanoTime() - t0;

@@ -108,6 +108,7 @@ class RunReportJobTest {
         0.1,
         100,
         100,
+        2,
         0,
         0.02,
         0.1,

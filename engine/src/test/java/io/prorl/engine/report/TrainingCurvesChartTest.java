@@ -150,7 +150,7 @@ class TrainingCurvesChartTest {
     StepMetrics m =
         new StepMetrics(
             4, 0.61, 0.2, 0.55, 0.75, 2, 88.5, 120, 0.1, 0.42, 0.013, 0.004, 0.011, 1.0, 0.9, 1e-5,
-            0.3, 100, 50, 0, 0.02, 1, 1, 1, 3);
+            0.3, 100, 50, 2, 0, 0.02, 1, 1, 1, 3);
 
     assertThat(StepPoint.of(24, 2, m))
         .isEqualTo(
