@@ -41,6 +41,13 @@ final class RlRig implements AutoCloseable {
   private final ProblemStream prompts;
 
   RlRig(ModelConfig config, Tokenizer tokenizer) {
+    this(config, tokenizer, true);
+  }
+
+  /**
+   * @param surrogateGuard whether each update is followed by the guard's no-gradient rescoring
+   */
+  RlRig(ModelConfig config, Tokenizer tokenizer, boolean surrogateGuard) {
     DigitFamily digits = new DigitFamily();
     SamplingParams sampling = new SamplingParams(1.0, 1.0, 0, 32, List.of(ChatTemplate.IM_END), 0);
     TrainerConfig tc =
@@ -58,7 +65,7 @@ final class RlRig implements AutoCloseable {
             3,
             0.0,
             GroupFilter.REWARD_VARIANCE,
-            true);
+            surrogateGuard);
     policy = Qwen2Model.initialize(config, 1, Device.cpu());
     reference = Qwen2Model.fromTensors(config, policy.toTensors(), Device.cpu());
     optimizerMemory = policy.manager().newSubManager();
