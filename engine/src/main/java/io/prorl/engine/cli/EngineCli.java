@@ -6,6 +6,9 @@ import io.prorl.engine.Devices;
 import io.prorl.engine.DjlEngine;
 import io.prorl.engine.defaults.EmbeddedDefault;
 import io.prorl.engine.io.HfModelDir;
+import io.prorl.engine.io.ModelInit;
+import io.prorl.engine.io.SafeTensors;
+import io.prorl.engine.io.WeightShards;
 import io.prorl.engine.model.Qwen2Model;
 import io.prorl.engine.sampling.Generation;
 import io.prorl.engine.sampling.Sampler;
@@ -25,6 +28,11 @@ import java.util.Map;
  *
  * <pre>
  *   embedded-default --out DIR [--seed S]     write the embedded tiny policy as an HF directory
+ *   init --config FILE --tokenizer DIR --out DIR [--seed S] [--dtype bf16|f16|f32]
+ *        [--max-shard-size 5GB]               an HF directory of the config's real shapes with
+ *                                             seeded random weights (dtype: the config's
+ *                                             torch_dtype), sharded as HF shards, and the
+ *                                             tokenizer's files
  *   sample --model DIR --prompt TEXT [--n N] [--temperature T] [--top-p P] [--max-new-tokens M]
  *          [--seed S] [--device cpu|gpu|auto]  sample from an HF directory, chat-formatted
  *   smoke                                     engine check: load natives, write the embedded
@@ -36,7 +44,7 @@ public final class EngineCli {
 
   public static void main(String[] args) throws IOException {
     if (args.length == 0) {
-      System.err.println("usage: embedded-default|sample|smoke ... (see EngineCli)");
+      System.err.println("usage: embedded-default|init|sample|smoke ... (see EngineCli)");
       System.exit(2);
     }
     Map<String, String> o = options(args);
@@ -52,6 +60,7 @@ public final class EngineCli {
                 required(o, "prompt"),
                 o,
                 Devices.resolve(o.getOrDefault("device", "cpu")));
+        case "init" -> init(o);
         case "smoke" -> smoke();
         default -> throw new IllegalArgumentException("unknown command '" + args[0] + "'");
       }
@@ -59,6 +68,44 @@ public final class EngineCli {
       System.err.println("error: " + e.getMessage());
       System.exit(2);
     }
+  }
+
+  /**
+   * {@code init --config config.json --tokenizer DIR --out DIR [--seed S] [--dtype bf16|f16|f32]
+   * [--max-shard-size 5GB]}: a model directory with the config's real shapes and seeded random
+   * weights ({@link ModelInit}).
+   */
+  private static void init(Map<String, String> o) throws IOException {
+    SafeTensors.DType dtype =
+        switch (o.getOrDefault("dtype", "")) {
+          case "" -> null;
+          case "bf16" -> SafeTensors.DType.BF16;
+          case "f16" -> SafeTensors.DType.F16;
+          case "f32" -> SafeTensors.DType.F32;
+          default ->
+              throw new IllegalArgumentException(
+                  "--dtype must be bf16, f16 or f32, got '" + o.get("dtype") + "'");
+        };
+    long start = System.nanoTime();
+    ModelInit.Result r =
+        ModelInit.init(
+            Path.of(required(o, "config")),
+            Path.of(required(o, "tokenizer")),
+            Path.of(required(o, "out")),
+            seed(o),
+            dtype,
+            WeightShards.parseSize(
+                o.getOrDefault(
+                    "max-shard-size", Long.toString(WeightShards.DEFAULT_MAX_SHARD_BYTES))),
+            System.out::println);
+    System.out.printf(
+        "init: %s: %,d parameters in %s, %d weight file(s), %d tokenizer file(s), %.1f s%n",
+        r.dir(),
+        r.config().parameterCount(),
+        r.dtype(),
+        r.weightFiles().size(),
+        r.tokenizerFiles().size(),
+        (System.nanoTime() - start) / 1e9);
   }
 
   private static void smoke() throws IOException {

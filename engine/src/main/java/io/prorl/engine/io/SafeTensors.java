@@ -145,33 +145,94 @@ public final class SafeTensors {
    * F16 and BF16 round to nearest even.
    */
   public static void write(Map<String, Tensor> tensors, DType dtype, Path file) throws IOException {
-    ObjectNode header = JSON.createObjectNode();
-    header.putObject("__metadata__").put("format", "pt");
-    long offset = 0;
-    List<Map.Entry<String, Tensor>> entries = new ArrayList<>(tensors.entrySet());
-    for (Map.Entry<String, Tensor> e : entries) {
-      ObjectNode info = header.putObject(e.getKey());
-      info.put("dtype", dtype.name());
-      var shape = info.putArray("shape");
-      for (long d : e.getValue().shape()) {
-        shape.add(d);
+    Map<String, long[]> shapes = new LinkedHashMap<>();
+    tensors.forEach((name, t) -> shapes.put(name, t.shape()));
+    try (Writer w = new Writer(file, shapes, dtype)) {
+      for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+        w.put(e.getKey(), e.getValue().data());
       }
-      long bytes = (long) e.getValue().data().length * dtype.bytes;
-      info.putArray("data_offsets").add(offset).add(offset + bytes);
-      offset += bytes;
     }
-    byte[] headerBytes = JSON.writeValueAsBytes(header);
-    int padded = (headerBytes.length + 7) / 8 * 8;
-    try (OutputStream out =
-        new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
+  }
+
+  /** Bytes a tensor of {@code shape} takes in {@code dtype}. */
+  public static long bytes(long[] shape, DType dtype) {
+    long n = 1;
+    for (long d : shape) {
+      n *= d;
+    }
+    return n * dtype.bytes;
+  }
+
+  /**
+   * A file written one tensor at a time, so no more than one tensor's data is in memory: the header
+   * (every name, shape and offset) first, then each tensor's data, in the order of {@code shapes}.
+   */
+  public static final class Writer implements AutoCloseable {
+    private final OutputStream out;
+    private final List<Map.Entry<String, long[]>> order;
+    private final DType dtype;
+    private final Path file;
+    private int next;
+
+    public Writer(Path file, Map<String, long[]> shapes, DType dtype) throws IOException {
+      this.file = file;
+      this.dtype = dtype;
+      this.order = new ArrayList<>(shapes.entrySet());
+      ObjectNode header = JSON.createObjectNode();
+      header.putObject("__metadata__").put("format", "pt");
+      long offset = 0;
+      for (Map.Entry<String, long[]> e : order) {
+        ObjectNode info = header.putObject(e.getKey());
+        info.put("dtype", dtype.name());
+        var shape = info.putArray("shape");
+        for (long d : e.getValue()) {
+          shape.add(d);
+        }
+        long bytes = bytes(e.getValue(), dtype);
+        info.putArray("data_offsets").add(offset).add(offset + bytes);
+        offset += bytes;
+      }
+      byte[] headerBytes = JSON.writeValueAsBytes(header);
+      int padded = (headerBytes.length + 7) / 8 * 8;
+      out = new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 20);
       ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
       out.write(len.array());
       out.write(headerBytes);
       for (int i = headerBytes.length; i < padded; i++) {
         out.write(' ');
       }
-      for (Map.Entry<String, Tensor> e : entries) {
-        out.write(encode(e.getValue().data(), dtype));
+    }
+
+    /** Writes the next tensor's data; names must come in the header's order. */
+    public void put(String name, float[] data) throws IOException {
+      if (next >= order.size() || !order.get(next).getKey().equals(name)) {
+        throw new IllegalStateException(
+            file
+                + ": tensor "
+                + name
+                + " written out of order; expected "
+                + (next < order.size() ? order.get(next).getKey() : "no more tensors"));
+      }
+      long expected = bytes(order.get(next).getValue(), DType.F32) / DType.F32.bytes;
+      if (data.length != expected) {
+        throw new IllegalArgumentException(
+            file + ": tensor " + name + " has " + data.length + " values, its shape " + expected);
+      }
+      out.write(encode(data, dtype));
+      next++;
+    }
+
+    @Override
+    public void close() throws IOException {
+      out.close();
+      if (next != order.size()) {
+        throw new IOException(
+            file
+                + ": closed after "
+                + next
+                + " of "
+                + order.size()
+                + " tensors; the file is short");
       }
     }
   }

@@ -89,16 +89,38 @@ public record ModelConfig(
     return embed + (tieWordEmbeddings ? 0 : embed) + numLayers * perLayer + d;
   }
 
-  /** Reads {@code config.json}; a missing or bad field is named. */
+  /**
+   * Reads {@code config.json}; a missing or bad field is named, and so is a field whose value this
+   * engine cannot honour (another architecture, activation, sliding-window attention, RoPE scaling)
+   * rather than silently computing another network.
+   */
   public static ModelConfig read(Path file) throws IOException {
-    JsonNode n = JSON.readTree(Files.readString(file));
+    JsonNode n;
+    try {
+      n = JSON.readTree(Files.readString(file));
+    } catch (tools.jackson.core.JacksonException e) {
+      throw new IOException(file + ": not JSON: " + e.getOriginalMessage(), e);
+    }
     String where = file.toString();
+    if (n == null || !n.isObject()) {
+      throw new IllegalArgumentException(where + ": not a JSON object");
+    }
+    refuseUnsupported(n, where);
     List<Integer> eos = new ArrayList<>();
     JsonNode eosNode = n.get("eos_token_id");
     if (eosNode != null && eosNode.isArray()) {
-      eosNode.forEach(e -> eos.add(e.asInt()));
+      for (JsonNode e : eosNode) {
+        if (!e.isIntegralNumber()) {
+          throw new IllegalArgumentException(
+              where + ": field eos_token_id holds a non-integer " + e);
+        }
+        eos.add(e.asInt());
+      }
     } else if (eosNode != null && eosNode.isIntegralNumber()) {
       eos.add(eosNode.asInt());
+    } else if (eosNode != null && !eosNode.isNull()) {
+      throw new IllegalArgumentException(
+          where + ": field eos_token_id must be an integer or a list of them, got " + eosNode);
     }
     int hidden = integer(n, "hidden_size", where);
     int heads = integer(n, "num_attention_heads", where);
@@ -109,12 +131,62 @@ public record ModelConfig(
         heads,
         n.has("num_key_value_heads") ? integer(n, "num_key_value_heads", where) : heads,
         integer(n, "intermediate_size", where),
-        n.path("rope_theta").asDouble(10000.0),
-        n.path("rms_norm_eps").asDouble(1e-6),
-        n.path("tie_word_embeddings").asBoolean(false),
+        number(n, "rope_theta", 10000.0, where),
+        number(n, "rms_norm_eps", 1e-6, where),
+        bool(n, "tie_word_embeddings", false, where),
         n.has("max_position_embeddings") ? integer(n, "max_position_embeddings", where) : 32768,
-        n.path("bos_token_id").isIntegralNumber() ? n.get("bos_token_id").asInt() : -1,
+        n.path("bos_token_id").isNull() || !n.has("bos_token_id")
+            ? -1
+            : integer(n, "bos_token_id", where),
         eos);
+  }
+
+  /** Fields whose values would make the checkpoint's network differ from the one computed here. */
+  private static void refuseUnsupported(JsonNode n, String where) {
+    JsonNode type = n.get("model_type");
+    if (type != null && !(type.isString() && type.asString().equals("qwen2"))) {
+      throw new IllegalArgumentException(
+          where + ": field model_type is " + type + "; this engine computes qwen2 models only");
+    }
+    JsonNode act = n.get("hidden_act");
+    if (act != null && !(act.isString() && act.asString().equals("silu"))) {
+      throw new IllegalArgumentException(
+          where + ": field hidden_act is " + act + "; this engine computes silu (SwiGLU) only");
+    }
+    if (bool(n, "use_sliding_window", false, where)) {
+      throw new IllegalArgumentException(
+          where
+              + ": field use_sliding_window is true; sliding-window attention is not implemented"
+              + " (every token attends to all before it)");
+    }
+    JsonNode scaling = n.get("rope_scaling");
+    if (scaling != null && !scaling.isNull()) {
+      throw new IllegalArgumentException(
+          where + ": field rope_scaling is " + scaling + "; RoPE scaling is not implemented");
+    }
+  }
+
+  private static double number(JsonNode n, String field, double absent, String where) {
+    JsonNode v = n.get(field);
+    if (v == null) {
+      return absent;
+    }
+    if (!v.isNumber()) {
+      throw new IllegalArgumentException(where + ": field " + field + " is not a number: " + v);
+    }
+    return v.asDouble();
+  }
+
+  private static boolean bool(JsonNode n, String field, boolean absent, String where) {
+    JsonNode v = n.get(field);
+    if (v == null || v.isNull()) {
+      return absent;
+    }
+    if (!v.isBoolean()) {
+      throw new IllegalArgumentException(
+          where + ": field " + field + " is not true or false: " + v);
+    }
+    return v.asBoolean();
   }
 
   /** Writes an HF-compatible {@code config.json} (Qwen2ForCausalLM, float32). */

@@ -12,7 +12,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * A decoder-only transformer of the Qwen2 family: token embedding, {@code numLayers} pre-norm
@@ -75,19 +74,11 @@ public final class Qwen2Model implements AutoCloseable {
    * drawn in Java from {@code seed} so the same seed gives the same weights on any engine.
    */
   public static Qwen2Model initialize(ModelConfig config, long seed, Device device) {
-    SplittableRandom rng = new SplittableRandom(seed);
     Map<String, Tensor> tensors = new LinkedHashMap<>();
-    for (Map.Entry<String, long[]> e : WeightLayout.of(config).entrySet()) {
-      String name = e.getKey();
-      float[] data = new float[(int) Arrays.stream(e.getValue()).reduce(1, (a, b) -> a * b)];
-      if (name.endsWith("norm.weight")) {
-        Arrays.fill(data, 1f);
-      } else if (name.endsWith(".weight")) {
-        for (int i = 0; i < data.length; i++) {
-          data[i] = (float) (0.02 * gaussian(rng));
-        }
-      }
-      tensors.put(name, new Tensor(e.getValue(), data));
+    try {
+      InitialWeights.generate(config, seed, tensors::put);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e); // the sink above does no I/O
     }
     return fromTensors(config, tensors, device);
   }
@@ -242,12 +233,5 @@ public final class Qwen2Model implements AutoCloseable {
     a.getShape();
     a.getDataType();
     a.getDevice();
-  }
-
-  private static double gaussian(SplittableRandom rng) {
-    // Box-Muller: deterministic and independent of the engine's own generator
-    double u1 = 1.0 - rng.nextDouble();
-    double u2 = rng.nextDouble();
-    return Math.sqrt(-2.0 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
   }
 }
