@@ -1,10 +1,16 @@
 package io.prorl.engine.io;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import io.prorl.engine.DjlEngine;
 import io.prorl.engine.model.ModelConfig;
 import io.prorl.engine.model.Qwen2Model;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -26,7 +32,13 @@ public final class HfModelDir {
 
   private HfModelDir() {}
 
-  /** Loads config and weights; shapes are checked against the config, tensor by tensor. */
+  /**
+   * Loads config and weights; shapes are checked against the config, tensor by tensor. Tensors
+   * stream from the files one at a time (single file or shards): each tensor is converted to fp32
+   * into one reused direct buffer (read in chunks), copied by PyTorch into memory it owns and
+   * checked finite there, before the next is read. Loading holds the fp32 model plus one tensor in
+   * fp32; no Java array of the weights is made.
+   */
   public static Qwen2Model load(Path dir, Device device) throws IOException {
     DjlEngine.pytorch();
     Path config = dir.resolve(CONFIG);
@@ -34,29 +46,104 @@ public final class HfModelDir {
       throw new IOException("no " + CONFIG + " in " + dir);
     }
     ModelConfig c = ModelConfig.read(config);
-    Map<String, SafeTensors.Tensor> weights = readWeights(dir);
-    for (Map.Entry<String, SafeTensors.Tensor> w : weights.entrySet()) {
-      for (float v : w.getValue().data()) {
-        if (!Float.isFinite(v)) {
-          throw new IOException(
-              dir
-                  + ": weight "
-                  + w.getKey()
-                  + " holds "
-                  + v
-                  + " (weights of a run that diverged?); a policy with non-finite weights is not"
-                  + " loaded");
+    try (LazyWeights weights = LazyWeights.open(dir)) {
+      ByteBuffer staging =
+          ByteBuffer.allocateDirect((int) Math.min(Integer.MAX_VALUE, weights.largestFp32Bytes()))
+              .order(ByteOrder.LITTLE_ENDIAN);
+      return Qwen2Model.fromArrays(c, (name, m) -> weights.array(name, m, staging, dir), device);
+    }
+  }
+
+  /** The weight files of a directory, opened lazily: a tensor is read when asked for. */
+  static final class LazyWeights implements AutoCloseable {
+    private final Map<String, SafeTensors.Lazy> byTensor = new LinkedHashMap<>();
+    private final java.util.List<SafeTensors.Lazy> files = new java.util.ArrayList<>();
+
+    static LazyWeights open(Path dir) throws IOException {
+      LazyWeights w = new LazyWeights();
+      try {
+        for (Path file : weightFiles(dir)) {
+          SafeTensors.Lazy lazy = new SafeTensors.Lazy(file);
+          w.files.add(lazy);
+          for (String name : lazy.names()) {
+            w.byTensor.put(name, lazy);
+          }
         }
+      } catch (IOException | RuntimeException e) {
+        w.close();
+        throw e;
+      }
+      return w;
+    }
+
+    /** The largest tensor's size in fp32. */
+    long largestFp32Bytes() {
+      long max = 4;
+      for (Map.Entry<String, SafeTensors.Lazy> e : byTensor.entrySet()) {
+        max = Math.max(max, 4L * e.getValue().count(e.getKey()));
+      }
+      return max;
+    }
+
+    /**
+     * The tensor as an fp32 array owned by PyTorch in {@code m}, converted into {@code staging};
+     * null when no file has it. A non-finite value is refused, naming the tensor.
+     */
+    NDArray array(String name, NDManager m, ByteBuffer staging, Path dir) throws IOException {
+      SafeTensors.Lazy file = byTensor.get(name);
+      if (file == null) {
+        return null;
+      }
+      file.readFp32(name, staging);
+      NDArray fp32;
+      // the borrowed view of the staging buffer lives only until PyTorch's own copy exists
+      try (NDArray borrowed =
+          m.create(
+              staging.slice(0, staging.limit()).order(ByteOrder.LITTLE_ENDIAN),
+              new Shape(file.shape(name)),
+              DataType.FLOAT32)) {
+        fp32 = borrowed.duplicate();
+      }
+      boolean finite;
+      // one scalar: any NaN or infinity makes the sum non-finite, and finite weights cannot sum
+      // past fp32's range; element-wise masks would be as large as the tensor
+      try (NDArray sum = fp32.sum()) {
+        finite = Float.isFinite(sum.getFloat());
+      }
+      if (!finite) {
+        fp32.close();
+        throw new IOException(
+            dir
+                + ": weight "
+                + name
+                + " holds NaN or infinity (weights of a run that diverged?); a policy with"
+                + " non-finite weights is not loaded");
+      }
+      return fp32;
+    }
+
+    @Override
+    public void close() throws IOException {
+      for (SafeTensors.Lazy f : files) {
+        f.close();
       }
     }
-    return Qwen2Model.fromTensors(c, weights, device);
   }
 
   /** The weights of a directory, single file or sharded. */
   public static Map<String, SafeTensors.Tensor> readWeights(Path dir) throws IOException {
+    Map<String, SafeTensors.Tensor> all = new LinkedHashMap<>();
+    for (Path file : weightFiles(dir)) {
+      all.putAll(SafeTensors.read(file));
+    }
+    return all;
+  }
+
+  /** {@code model.safetensors}, or the shards its index names, in name order. */
+  static java.util.List<Path> weightFiles(Path dir) throws IOException {
     Path single = dir.resolve(WEIGHTS);
     if (Files.isRegularFile(single)) {
-      return SafeTensors.read(single);
+      return java.util.List.of(single);
     }
     Path index = dir.resolve(WEIGHTS_INDEX);
     if (!Files.isRegularFile(index)) {
@@ -70,11 +157,11 @@ public final class HfModelDir {
     }
     TreeSet<String> shards = new TreeSet<>();
     map.properties().forEach(e -> shards.add(e.getValue().asString()));
-    Map<String, SafeTensors.Tensor> all = new LinkedHashMap<>();
+    java.util.List<Path> files = new java.util.ArrayList<>();
     for (String shard : shards) {
-      all.putAll(SafeTensors.read(dir.resolve(shard)));
+      files.add(dir.resolve(shard));
     }
-    return all;
+    return files;
   }
 
   /**

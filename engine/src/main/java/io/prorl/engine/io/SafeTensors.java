@@ -65,7 +65,134 @@ public final class SafeTensors {
 
   /** Reads every tensor, in the header's order; names as in the file. */
   public static Map<String, Tensor> read(Path file) throws IOException {
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+    try (Lazy lazy = new Lazy(file)) {
+      Map<String, Tensor> out = new LinkedHashMap<>();
+      for (String name : lazy.names()) {
+        out.put(name, lazy.get(name));
+      }
+      return out;
+    }
+  }
+
+  /** Where a tensor's data lies in a file, checked against its dtype, shape and the file. */
+  private record Entry(DType dtype, long[] shape, long begin, long end, int count) {}
+
+  /**
+   * A file whose header is read and checked at once and whose tensors are read one at a time, on
+   * request: loading a model through it holds one tensor's data in Java at a time.
+   */
+  public static final class Lazy implements AutoCloseable {
+    /** Bytes read from the file at a time by {@link #readFp32}. */
+    static final int CHUNK = 8 << 20;
+
+    private final Path file;
+    private final FileChannel ch;
+    private final long dataStart;
+    private final Map<String, Entry> entries = new LinkedHashMap<>();
+
+    public Lazy(Path file) throws IOException {
+      this.file = file;
+      this.ch = FileChannel.open(file, StandardOpenOption.READ);
+      try {
+        this.dataStart = header();
+      } catch (IOException | RuntimeException e) {
+        ch.close();
+        throw e;
+      }
+    }
+
+    /** The tensors' names, in the header's order. */
+    public java.util.Set<String> names() {
+      return java.util.Collections.unmodifiableSet(entries.keySet());
+    }
+
+    /** The tensor, read from the file now; null when the file has none of that name. */
+    public Tensor get(String name) throws IOException {
+      Entry e = entries.get(name);
+      if (e == null) {
+        return null;
+      }
+      ByteBuffer raw =
+          ByteBuffer.allocate((int) (e.end() - e.begin())).order(ByteOrder.LITTLE_ENDIAN);
+      readFully(ch, raw, dataStart + e.begin(), file);
+      raw.flip();
+      return new Tensor(e.shape(), decode(raw, e.dtype(), e.count()));
+    }
+
+    /** The file type of a tensor of this file. */
+    public DType fileType(String name) {
+      return entry(name).dtype();
+    }
+
+    /** The shape of a tensor of this file. */
+    public long[] shape(String name) {
+      return entry(name).shape().clone();
+    }
+
+    /** The bytes a tensor takes in the file. */
+    public long byteSize(String name) {
+      Entry e = entry(name);
+      return e.end() - e.begin();
+    }
+
+    /**
+     * Reads a tensor as little-endian fp32 into {@code target} from position 0, converting from the
+     * file's type in chunks of {@link #CHUNK} bytes, so nothing but {@code target} holds the whole
+     * tensor; {@code target} is left flipped over its values.
+     */
+    public void readFp32(String name, ByteBuffer target) throws IOException {
+      Entry e = entry(name);
+      target.clear();
+      target.limit(e.count() * 4);
+      ByteBuffer chunk =
+          ByteBuffer.allocate((int) Math.min(CHUNK, e.end() - e.begin()))
+              .order(ByteOrder.LITTLE_ENDIAN);
+      long at = dataStart + e.begin();
+      long left = e.end() - e.begin();
+      while (left > 0) {
+        chunk.clear();
+        chunk.limit((int) Math.min(chunk.capacity(), left));
+        readFully(ch, chunk, at, file);
+        chunk.flip();
+        at += chunk.remaining();
+        left -= chunk.remaining();
+        switch (e.dtype()) {
+          case F32 -> target.put(chunk);
+          case F16 -> {
+            while (chunk.hasRemaining()) {
+              target.putFloat(Float.float16ToFloat(chunk.getShort()));
+            }
+          }
+          case BF16 -> {
+            while (chunk.hasRemaining()) {
+              target.putFloat(Float.intBitsToFloat((chunk.getShort() & 0xFFFF) << 16));
+            }
+          }
+        }
+      }
+      target.flip();
+    }
+
+    /** Values of a tensor of this file. */
+    public int count(String name) {
+      return entry(name).count();
+    }
+
+    private Entry entry(String name) {
+      Entry e = entries.get(name);
+      if (e == null) {
+        throw new IllegalArgumentException(file + " has no tensor " + name);
+      }
+      return e;
+    }
+
+    @Override
+    public void close() throws IOException {
+      ch.close();
+    }
+
+    /** Reads and checks the header; returns where the data starts. */
+    private long header() throws IOException {
       long size = ch.size();
       ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
       readFully(ch, lenBuf, 0, file);
@@ -84,8 +211,7 @@ public final class SafeTensors {
       if (header == null || !header.isObject()) {
         throw new IOException(file + ": header is not a JSON object");
       }
-      long dataStart = 8 + headerLen;
-      Map<String, Tensor> out = new LinkedHashMap<>();
+      long start = 8 + headerLen;
       for (Map.Entry<String, JsonNode> e : header.properties()) {
         if (e.getKey().equals("__metadata__")) {
           continue;
@@ -120,7 +246,7 @@ public final class SafeTensors {
         if (count > Integer.MAX_VALUE / dtype.bytes
             || end - begin != count * dtype.bytes
             || begin < 0
-            || end > size - dataStart) {
+            || end > size - start) {
           throw new IOException(
               file
                   + ": tensor "
@@ -131,12 +257,9 @@ public final class SafeTensors {
                   + end
                   + " that do not fit its shape and dtype or the file");
         }
-        ByteBuffer raw = ByteBuffer.allocate((int) (end - begin)).order(ByteOrder.LITTLE_ENDIAN);
-        readFully(ch, raw, dataStart + begin, file);
-        raw.flip();
-        out.put(name, new Tensor(shape, decode(raw, dtype, (int) count)));
+        entries.put(name, new Entry(dtype, shape, begin, end, (int) count));
       }
-      return out;
+      return start;
     }
   }
 

@@ -91,34 +91,76 @@ public final class Qwen2Model implements AutoCloseable {
    */
   public static Qwen2Model fromTensors(
       ModelConfig config, Map<String, Tensor> tensors, Device device) {
+    try {
+      return fromSource(config, tensors::get, device);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e); // a map does no I/O
+    }
+  }
+
+  /** Gives the tensor of a name, or null when there is none; may read it from a file now. */
+  @FunctionalInterface
+  public interface TensorSource {
+    Tensor get(String name) throws java.io.IOException;
+  }
+
+  /**
+   * Gives the parameter of a name as an fp32 array created in {@code manager} (owned by PyTorch),
+   * or null when there is none.
+   */
+  @FunctionalInterface
+  public interface ArraySource {
+    NDArray get(String name, NDManager manager) throws java.io.IOException;
+  }
+
+  /** A model whose tensors are asked of {@code source} one at a time, in checkpoint order. */
+  public static Qwen2Model fromSource(ModelConfig config, TensorSource source, Device device)
+      throws java.io.IOException {
+    return fromArrays(
+        config,
+        (name, m) -> {
+          Tensor t = source.get(name);
+          return t == null ? null : JavaArrays.tensor(m, t.data(), new Shape(t.shape()));
+        },
+        device);
+  }
+
+  /**
+   * A model whose parameters are asked of {@code source} one at a time, in checkpoint order, so a
+   * loader holds at most one tensor's staging copy besides the model.
+   *
+   * @throws IllegalArgumentException naming the missing tensor, or the tensor with the expected and
+   *     the found shape
+   */
+  public static Qwen2Model fromArrays(ModelConfig config, ArraySource source, Device device)
+      throws java.io.IOException {
     NDManager manager = NDManager.newBaseManager(device);
     try {
       Map<String, NDArray> params = new LinkedHashMap<>();
       for (Map.Entry<String, long[]> e : WeightLayout.of(config).entrySet()) {
-        Tensor t = tensors.get(e.getKey());
-        if (t == null && e.getKey().equals("lm_head.weight")) {
+        NDArray a = source.get(e.getKey(), manager);
+        if (a == null && e.getKey().equals("lm_head.weight")) {
           throw new IllegalArgumentException(
               "weights have no lm_head.weight but config.json says tie_word_embeddings is false");
         }
-        if (t == null) {
+        if (a == null) {
           throw new IllegalArgumentException("weights have no tensor " + e.getKey());
         }
-        if (!Arrays.equals(t.shape(), e.getValue())) {
+        if (!Arrays.equals(a.getShape().getShape(), e.getValue())) {
           throw new IllegalArgumentException(
               "tensor "
                   + e.getKey()
                   + ": config.json implies shape "
                   + Arrays.toString(e.getValue())
                   + " but the weights have "
-                  + Arrays.toString(t.shape()));
+                  + Arrays.toString(a.getShape().getShape()));
         }
-        NDArray a = JavaArrays.tensor(manager, t.data(), new Shape(t.shape()));
         NDScope.unregister(a); // parameters live as long as the model
         a.setName(e.getKey());
         params.put(e.getKey(), a);
       }
       return new Qwen2Model(config, manager, params);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | java.io.IOException e) {
       manager.close();
       throw e;
     }
