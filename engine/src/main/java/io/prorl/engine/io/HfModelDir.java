@@ -29,6 +29,7 @@ public final class HfModelDir {
   public static final String WEIGHTS = "model.safetensors";
   public static final String WEIGHTS_INDEX = "model.safetensors.index.json";
   public static final String TOKENIZER = "tokenizer.json";
+  public static final String GENERATION_CONFIG = "generation_config.json";
 
   private HfModelDir() {}
 
@@ -45,13 +46,35 @@ public final class HfModelDir {
     if (!Files.isRegularFile(config)) {
       throw new IOException("no " + CONFIG + " in " + dir);
     }
-    ModelConfig c = ModelConfig.read(config);
+    ModelConfig c = withGenerationEos(ModelConfig.read(config), dir);
     try (LazyWeights weights = LazyWeights.open(dir)) {
       ByteBuffer staging =
           ByteBuffer.allocateDirect((int) Math.min(Integer.MAX_VALUE, weights.largestFp32Bytes()))
               .order(ByteOrder.LITTLE_ENDIAN);
       return Qwen2Model.fromArrays(c, (name, m) -> weights.array(name, m, staging, dir), device);
     }
+  }
+
+  /**
+   * Generation ends at the model's end-of-sequence ids: those of {@code generation_config.json}
+   * when it names any (an instruct model lists its end-of-turn there), else config.json's.
+   */
+  static ModelConfig withGenerationEos(ModelConfig config, Path dir) throws IOException {
+    Path file = dir.resolve(GENERATION_CONFIG);
+    if (!Files.isRegularFile(file)) {
+      return config;
+    }
+    JsonNode n;
+    try {
+      n = JsonMapper.builder().build().readTree(Files.readString(file));
+    } catch (tools.jackson.core.JacksonException e) {
+      throw new IOException(file + ": not JSON: " + e.getOriginalMessage(), e);
+    }
+    if (n == null || !n.isObject()) {
+      throw new IOException(file + ": not a JSON object");
+    }
+    java.util.List<Integer> eos = ModelConfig.eosTokenIds(n, file.toString());
+    return eos.isEmpty() ? config : config.withEosTokenIds(eos);
   }
 
   /** The weight files of a directory, opened lazily: a tensor is read when asked for. */

@@ -74,6 +74,47 @@ public record ModelConfig(
     }
   }
 
+  /** This config with other end-of-sequence ids (e.g. those of {@code generation_config.json}). */
+  public ModelConfig withEosTokenIds(List<Integer> ids) {
+    return new ModelConfig(
+        vocabSize,
+        hiddenSize,
+        numLayers,
+        numHeads,
+        numKvHeads,
+        intermediateSize,
+        ropeTheta,
+        rmsNormEps,
+        tieWordEmbeddings,
+        maxPositionEmbeddings,
+        bosTokenId,
+        ids);
+  }
+
+  /**
+   * The {@code eos_token_id} of a JSON object (config.json or generation_config.json): an integer
+   * or a list of them; empty when the field is absent or null.
+   */
+  public static List<Integer> eosTokenIds(JsonNode n, String where) {
+    List<Integer> eos = new ArrayList<>();
+    JsonNode eosNode = n.get("eos_token_id");
+    if (eosNode != null && eosNode.isArray()) {
+      for (JsonNode e : eosNode) {
+        if (!e.isIntegralNumber()) {
+          throw new IllegalArgumentException(
+              where + ": field eos_token_id holds a non-integer " + e);
+        }
+        eos.add(e.asInt());
+      }
+    } else if (eosNode != null && eosNode.isIntegralNumber()) {
+      eos.add(eosNode.asInt());
+    } else if (eosNode != null && !eosNode.isNull()) {
+      throw new IllegalArgumentException(
+          where + ": field eos_token_id must be an integer or a list of them, got " + eosNode);
+    }
+    return eos;
+  }
+
   public int headDim() {
     return hiddenSize / numHeads;
   }
@@ -106,22 +147,7 @@ public record ModelConfig(
       throw new IllegalArgumentException(where + ": not a JSON object");
     }
     refuseUnsupported(n, where);
-    List<Integer> eos = new ArrayList<>();
-    JsonNode eosNode = n.get("eos_token_id");
-    if (eosNode != null && eosNode.isArray()) {
-      for (JsonNode e : eosNode) {
-        if (!e.isIntegralNumber()) {
-          throw new IllegalArgumentException(
-              where + ": field eos_token_id holds a non-integer " + e);
-        }
-        eos.add(e.asInt());
-      }
-    } else if (eosNode != null && eosNode.isIntegralNumber()) {
-      eos.add(eosNode.asInt());
-    } else if (eosNode != null && !eosNode.isNull()) {
-      throw new IllegalArgumentException(
-          where + ": field eos_token_id must be an integer or a list of them, got " + eosNode);
-    }
+    List<Integer> eos = eosTokenIds(n, where);
     int hidden = integer(n, "hidden_size", where);
     int heads = integer(n, "num_attention_heads", where);
     return new ModelConfig(

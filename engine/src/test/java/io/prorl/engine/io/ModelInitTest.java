@@ -188,4 +188,20 @@ class ModelInitTest {
                 config("bfloat16", Map.of()), empty, dir.resolve("y"), 1, null, 1L << 30, l -> {}))
         .hasMessageContaining("no tokenizer.json in the tokenizer directory");
   }
+
+  @Test
+  void generationConfigsEosIdsOverrideTheConfigs() throws Exception {
+    Path out = dir.resolve("gen");
+    ModelInit.init(config("float32", Map.of()), tokenizerDir(), out, 1, null, 1L << 30, l -> {});
+    try (Qwen2Model m = HfModelDir.load(out, Device.cpu())) {
+      assertThat(m.config().eosTokenIds()).containsExactly(63);
+    }
+    Files.writeString(out.resolve("generation_config.json"), "{\"eos_token_id\": [61, 63]}");
+    try (Qwen2Model m = HfModelDir.load(out, Device.cpu())) {
+      assertThat(m.config().eosTokenIds()).containsExactly(61, 63);
+    }
+    Files.writeString(out.resolve("generation_config.json"), "{\"eos_token_id\": \"end\"}");
+    assertThatThrownBy(() -> HfModelDir.load(out, Device.cpu()))
+        .hasMessageContaining("generation_config.json: field eos_token_id");
+  }
 }

@@ -45,4 +45,15 @@ class GroupFilterTest {
       assertThat(GroupFilter.ACCURACY.keeps(g)).isFalse();
     }
   }
+
+  @Test
+  void noneKeepsEveryGroupEvenAllWrong() {
+    for (RolloutGroup g :
+        List.of(
+            group(Reward.correct("yes"), Reward.correct("yes")),
+            group(Reward.wrong("no"), Reward.wrong("no")),
+            group(Reward.correct("yes"), Reward.wrong("no")))) {
+      assertThat(GroupFilter.NONE.keeps(g)).isTrue();
+    }
+  }
 }

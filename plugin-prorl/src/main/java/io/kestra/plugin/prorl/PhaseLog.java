@@ -38,7 +38,8 @@ final class PhaseLog implements TrainingListener {
             String.format(
                 Locale.ROOT,
                 "step %d/%d reward %.3f accuracy %.2f kl %.4f entropy %.3f kept %.2f"
-                    + " clip %.3f/%.3f (%.1f s, ETA %.0f s)",
+                    + " clip %.3f/%.3f updates %d skipped %d surrogate gain %.2e"
+                    + " (%.1f s, ETA %.0f s)",
                 m.step(),
                 maxSteps,
                 m.rewardMean(),
@@ -48,6 +49,9 @@ final class PhaseLog implements TrainingListener {
                 m.keptFraction(),
                 m.clipFractionLow(),
                 m.clipFractionHigh(),
+                m.updates(),
+                m.skippedUpdates(),
+                m.surrogateGain(),
                 m.wallSeconds(),
                 eta));
     runContext.metric(Timer.of("step.duration", Duration.ofNanos((long) (m.wallSeconds() * 1e9))));
