@@ -3,6 +3,7 @@ package io.prorl.engine.checkpoint;
 import io.prorl.engine.io.FileTrees;
 import io.prorl.engine.io.HfModelDir;
 import io.prorl.engine.io.SafeTensors;
+import io.prorl.engine.io.WeightShards;
 import io.prorl.engine.model.Qwen2Model;
 import io.prorl.engine.optim.AdamW;
 import java.io.IOException;
@@ -24,7 +25,9 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <pre>
  *   &lt;run&gt;/phase-0003/step-000450/
- *       config.json  model.safetensors  tokenizer.json      (HF-readable policy)
+ *       config.json  model.safetensors  tokenizer.json      (HF-readable policy, the base's dtype;
+ *       tokenizer_config.json  generation_config.json        sharded above 5GB as HF shards)
+ *       master_weights.safetensors                           (fp32, when the policy is bf16/f16)
  *       optimizer.safetensors  trainer_state.json            (exact resume)
  *       MANIFEST.json                                        (last: sha256 and size of every file)
  * </pre>
@@ -42,6 +45,7 @@ public final class Checkpointer {
   private final String parent;
   private final String datasetSha256;
   private final Map<String, String> lineage;
+  private final SafeTensors.DType policyDtype;
 
   /**
    * @param tokenizerJson copied into every checkpoint so each one is a complete HF directory
@@ -55,11 +59,30 @@ public final class Checkpointer {
       String parent,
       String datasetSha256,
       Map<String, String> lineage) {
+    this(store, tokenizerJson, parent, datasetSha256, lineage, SafeTensors.DType.F32);
+  }
+
+  private Checkpointer(
+      CheckpointStore store,
+      Path tokenizerJson,
+      String parent,
+      String datasetSha256,
+      Map<String, String> lineage,
+      SafeTensors.DType policyDtype) {
     this.store = store;
     this.tokenizerJson = tokenizerJson;
     this.parent = parent;
     this.datasetSha256 = datasetSha256;
     this.lineage = Map.copyOf(lineage);
+    this.policyDtype = policyDtype;
+  }
+
+  /**
+   * This checkpointer saving the policy in {@code dtype} (the base's: bf16 in, bf16 out), with fp32
+   * master weights beside it whenever that is narrower than fp32.
+   */
+  public Checkpointer withPolicyDtype(SafeTensors.DType dtype) {
+    return new Checkpointer(store, tokenizerJson, parent, datasetSha256, lineage, dtype);
   }
 
   public CheckpointStore store() {
@@ -71,7 +94,11 @@ public final class Checkpointer {
       throws IOException {
     Path tmp = Files.createTempDirectory("prorl-ckpt");
     try {
-      HfModelDir.save(policy, tokenizerJson, tmp);
+      HfModelDir.save(
+          policy, tokenizerJson, tmp, policyDtype, WeightShards.DEFAULT_MAX_SHARD_BYTES);
+      if (policyDtype != SafeTensors.DType.F32) {
+        HfModelDir.saveMasterWeights(policy, tmp);
+      }
       if (optimizer != null) {
         SafeTensors.write(optimizer.state(), SafeTensors.DType.F32, tmp.resolve(OPTIMIZER));
       }
@@ -171,7 +198,11 @@ public final class Checkpointer {
               ? SafeTensors.read(tmp.resolve(OPTIMIZER))
               : Map.of();
       TrainerState state = JSON.readValue(Files.readString(tmp.resolve(STATE)), TrainerState.class);
-      return new Loaded(manifest, HfModelDir.readWeights(tmp), optimizer, state);
+      Map<String, SafeTensors.Tensor> weights =
+          Files.exists(tmp.resolve(HfModelDir.MASTER_WEIGHTS))
+              ? SafeTensors.read(tmp.resolve(HfModelDir.MASTER_WEIGHTS))
+              : HfModelDir.readWeights(tmp);
+      return new Loaded(manifest, weights, optimizer, state);
     } finally {
       FileTrees.delete(tmp);
     }

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import io.prorl.engine.DjlEngine;
 import io.prorl.engine.model.ModelConfig;
 import io.prorl.engine.model.Qwen2Model;
+import io.prorl.engine.model.WeightLayout;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -31,6 +32,12 @@ public final class HfModelDir {
   public static final String TOKENIZER = "tokenizer.json";
   public static final String GENERATION_CONFIG = "generation_config.json";
 
+  /**
+   * fp32 master weights beside a policy saved in a narrower dtype (a checkpoint training continues
+   * from): exact resume, and a reset that does not round the policy. HF tools ignore the file.
+   */
+  public static final String MASTER_WEIGHTS = "master_weights.safetensors";
+
   private HfModelDir() {}
 
   /**
@@ -47,7 +54,27 @@ public final class HfModelDir {
       throw new IOException("no " + CONFIG + " in " + dir);
     }
     ModelConfig c = withGenerationEos(ModelConfig.read(config), dir);
-    try (LazyWeights weights = LazyWeights.open(dir)) {
+    try (LazyWeights weights = LazyWeights.open(weightFiles(dir))) {
+      ByteBuffer staging =
+          ByteBuffer.allocateDirect((int) Math.min(Integer.MAX_VALUE, weights.largestFp32Bytes()))
+              .order(ByteOrder.LITTLE_ENDIAN);
+      return Qwen2Model.fromArrays(c, (name, m) -> weights.array(name, m, staging, dir), device);
+    }
+  }
+
+  /**
+   * The policy as training continues it: its fp32 {@link #MASTER_WEIGHTS} when the directory has
+   * them (a checkpoint saved in bf16 or f16), else {@link #load}. Evaluation and HF tools read the
+   * policy itself.
+   */
+  public static Qwen2Model loadForTraining(Path dir, Device device) throws IOException {
+    Path master = dir.resolve(MASTER_WEIGHTS);
+    if (!Files.isRegularFile(master)) {
+      return load(dir, device);
+    }
+    DjlEngine.pytorch();
+    ModelConfig c = withGenerationEos(ModelConfig.read(dir.resolve(CONFIG)), dir);
+    try (LazyWeights weights = LazyWeights.open(java.util.List.of(master))) {
       ByteBuffer staging =
           ByteBuffer.allocateDirect((int) Math.min(Integer.MAX_VALUE, weights.largestFp32Bytes()))
               .order(ByteOrder.LITTLE_ENDIAN);
@@ -82,10 +109,10 @@ public final class HfModelDir {
     private final Map<String, SafeTensors.Lazy> byTensor = new LinkedHashMap<>();
     private final java.util.List<SafeTensors.Lazy> files = new java.util.ArrayList<>();
 
-    static LazyWeights open(Path dir) throws IOException {
+    static LazyWeights open(java.util.List<Path> weightFiles) throws IOException {
       LazyWeights w = new LazyWeights();
       try {
-        for (Path file : weightFiles(dir)) {
+        for (Path file : weightFiles) {
           SafeTensors.Lazy lazy = new SafeTensors.Lazy(file);
           w.files.add(lazy);
           for (String name : lazy.names()) {
@@ -192,14 +219,71 @@ public final class HfModelDir {
    * HF tools can read the directory.
    */
   public static void save(Qwen2Model model, Path tokenizerJson, Path dir) throws IOException {
+    save(model, tokenizerJson, dir, SafeTensors.DType.F32, WeightShards.DEFAULT_MAX_SHARD_BYTES);
+  }
+
+  /**
+   * Writes config.json (its {@code torch_dtype} saying {@code dtype}) and the weights in {@code
+   * dtype}, sharded above {@code maxShardBytes} as HF shards them, one parameter at a time; copies
+   * tokenizer.json when given, with the tokenizer files that sit beside it ({@link
+   * ModelInit#TOKENIZER_FILES}: tokenizer_config.json, generation_config.json, ...).
+   */
+  public static void save(
+      Qwen2Model model, Path tokenizerJson, Path dir, SafeTensors.DType dtype, long maxShardBytes)
+      throws IOException {
     Files.createDirectories(dir);
-    model.config().write(dir.resolve(CONFIG));
-    SafeTensors.write(model.toTensors(), SafeTensors.DType.F32, dir.resolve(WEIGHTS));
+    model.config().write(dir.resolve(CONFIG), ModelInit.torchDtypeName(dtype));
+    writeWeights(model, dtype, maxShardBytes, dir);
     if (tokenizerJson != null) {
-      Path target = dir.resolve(TOKENIZER);
-      if (!tokenizerJson.toAbsolutePath().equals(target.toAbsolutePath())) {
-        Files.copy(tokenizerJson, target, StandardCopyOption.REPLACE_EXISTING);
+      Path from = tokenizerJson.getParent() == null ? Path.of(".") : tokenizerJson.getParent();
+      copy(tokenizerJson, dir.resolve(TOKENIZER));
+      for (String name : ModelInit.TOKENIZER_FILES) {
+        Path companion = from.resolve(name);
+        if (!name.equals(TOKENIZER) && Files.isRegularFile(companion)) {
+          copy(companion, dir.resolve(name));
+        }
       }
     }
+  }
+
+  /** The model's fp32 {@link #MASTER_WEIGHTS} into {@code dir}, one parameter at a time. */
+  public static void saveMasterWeights(Qwen2Model model, Path dir) throws IOException {
+    Map<String, long[]> layout = WeightLayout.of(model.config());
+    try (SafeTensors.Writer w =
+        new SafeTensors.Writer(dir.resolve(MASTER_WEIGHTS), layout, SafeTensors.DType.F32)) {
+      for (String name : layout.keySet()) {
+        w.put(name, model.parameters().get(name).toFloatArray());
+      }
+    }
+  }
+
+  /** The model's parameters into {@code dir}, one at a time (no Java copy of the whole model). */
+  static void writeWeights(Qwen2Model model, SafeTensors.DType dtype, long maxShardBytes, Path dir)
+      throws IOException {
+    Map<String, long[]> layout = WeightLayout.of(model.config());
+    try (WeightShards.Writer w =
+        new WeightShards.Writer(layout, dtype, maxShardBytes, dir, l -> {})) {
+      for (String name : layout.keySet()) {
+        w.put(name, model.parameters().get(name).toFloatArray());
+      }
+    }
+  }
+
+  private static void copy(Path from, Path to) throws IOException {
+    if (!from.toAbsolutePath().equals(to.toAbsolutePath())) {
+      Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  /** What a directory's weight files hold, as its config.json's {@code torch_dtype} says. */
+  public static SafeTensors.DType policyDtype(Path dir) throws IOException {
+    Path config = dir.resolve(CONFIG);
+    JsonNode n;
+    try {
+      n = JsonMapper.builder().build().readTree(Files.readString(config));
+    } catch (tools.jackson.core.JacksonException e) {
+      throw new IOException(config + ": not JSON: " + e.getOriginalMessage(), e);
+    }
+    return ModelInit.torchDtype(n, config);
   }
 }

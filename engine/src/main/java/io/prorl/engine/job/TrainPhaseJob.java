@@ -364,13 +364,14 @@ public final class TrainPhaseJob {
       Path policyDir = probe.policyDir();
       Checkpointer checkpointer =
           new Checkpointer(
-              config.store(),
-              policyDir.resolve(HfModelDir.TOKENIZER),
-              probe.startedFrom(),
-              config.datasetSha256(),
-              lineage(config));
+                  config.store(),
+                  policyDir.resolve(HfModelDir.TOKENIZER),
+                  probe.startedFrom(),
+                  config.datasetSha256(),
+                  lineage(config))
+              .withPolicyDtype(HfModelDir.policyDtype(policyDir));
       try (Tokenizer tokenizer = Tokenizer.load(policyDir.resolve(HfModelDir.TOKENIZER));
-          Qwen2Model policy = HfModelDir.load(policyDir, device)) {
+          Qwen2Model policy = HfModelDir.loadForTraining(policyDir, device)) {
         long seed = Seeds.derive(config.seed(), phase);
         RolloutGenerator rollouts =
             new RolloutGenerator(

@@ -217,6 +217,14 @@ public record ModelConfig(
 
   /** Writes an HF-compatible {@code config.json} (Qwen2ForCausalLM, float32). */
   public void write(Path file) throws IOException {
+    write(file, "float32");
+  }
+
+  /**
+   * Writes an HF-compatible {@code config.json} whose {@code torch_dtype} is {@code torchDtype}
+   * ({@code bfloat16}, {@code float16} or {@code float32}: what the weight files hold).
+   */
+  public void write(Path file, String torchDtype) throws IOException {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("architectures", List.of("Qwen2ForCausalLM"));
     m.put("model_type", "qwen2");
@@ -239,7 +247,7 @@ public record ModelConfig(
     if (!eosTokenIds.isEmpty()) {
       m.put("eos_token_id", eosTokenIds.size() == 1 ? eosTokenIds.get(0) : eosTokenIds);
     }
-    m.put("torch_dtype", "float32");
+    m.put("torch_dtype", torchDtype);
     Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(m) + "\n");
   }
 

@@ -7,6 +7,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import io.prorl.engine.TestModels;
 import io.prorl.engine.io.HfModelDir;
+import io.prorl.engine.io.SafeTensors;
 import io.prorl.engine.model.Qwen2Model;
 import io.prorl.engine.optim.AdamW;
 import java.nio.file.Files;
@@ -69,6 +70,46 @@ class CheckpointerTest {
       }
       Checkpointer.Loaded loaded = c.load(new CheckpointId("run", 1, 10));
       assertThat(loaded.state()).isEqualTo(state(10));
+    }
+  }
+
+  @Test
+  void aBf16PolicyIsSavedInBf16WithFp32MastersThatTrainingLoads() throws Exception {
+    Files.writeString(dir.resolve("tokenizer_config.json"), "{\"eos_token\": \"<|im_end|>\"}");
+    Files.writeString(dir.resolve("generation_config.json"), "{\"eos_token_id\": [63]}");
+    Checkpointer c = checkpointer().withPolicyDtype(SafeTensors.DType.BF16);
+    try (Qwen2Model model = TestModels.tiny(1);
+        NDManager m = NDManager.newBaseManager();
+        AdamW adam = new AdamW(AdamW.Config.defaults(), m)) {
+      c.write(new CheckpointId("run", 1, 10), model, adam, state(10));
+      Path folder = dir.resolve("store/run/phase-0001/step-000010");
+      JsonMapper json = JsonMapper.builder().build();
+      assertThat(
+              json.readTree(Files.readString(folder.resolve("config.json")))
+                  .path("torch_dtype")
+                  .asString())
+          .isEqualTo("bfloat16");
+      assertThat(folder.resolve("tokenizer_config.json")).exists();
+      assertThat(folder.resolve("generation_config.json")).exists();
+      assertThat(HfModelDir.policyDtype(folder)).isEqualTo(SafeTensors.DType.BF16);
+      // the policy file holds bf16: half the bytes of the fp32 masters beside it
+      assertThat(Files.size(folder.resolve("model.safetensors")))
+          .isLessThan(Files.size(folder.resolve(HfModelDir.MASTER_WEIGHTS)) * 6 / 10);
+      String name = "model.layers.0.mlp.up_proj.weight";
+      float[] exact = model.parameters().get(name).toFloatArray();
+      try (Qwen2Model policy = HfModelDir.load(folder, Device.cpu());
+          Qwen2Model master = HfModelDir.loadForTraining(folder, Device.cpu())) {
+        float[] rounded = policy.parameters().get(name).toFloatArray();
+        assertThat(rounded).isNotEqualTo(exact);
+        for (int i = 0; i < exact.length; i++) {
+          assertThat(rounded[i])
+              .isCloseTo(exact[i], org.assertj.core.data.Percentage.withPercentage(0.4));
+        }
+        assertThat(master.parameters().get(name).toFloatArray()).containsExactly(exact);
+      }
+      assertThat(c.load(new CheckpointId("run", 1, 10)).weights().get(name).data())
+          .as("resume reads the masters")
+          .containsExactly(exact);
     }
   }
 
