@@ -6,10 +6,9 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import io.prorl.engine.DirectMemoryChurn;
 import io.prorl.engine.DjlEngine;
 import io.prorl.engine.JavaArrays;
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -30,27 +29,12 @@ class ScalarAutogradTest {
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
           Gradients.zero(List.of(x));
           NDArray y = x.div(JavaArrays.scalar(m, 4.0)).pow(JavaArrays.scalar(m, 2.0)).sum();
-          churnDirectMemory();
+          DirectMemoryChurn.churn();
           gc.backward(y);
         }
         // d/dx sum((x/4)^2) = x / 8
         assertThat(x.getGradient().toFloatArray()).containsExactly(0.125f, 0.25f, 0.375f, 0.5f);
       }
-    }
-  }
-
-  /** Frees and reallocates direct buffers, as a busy JVM (a Kestra worker) does. */
-  private static void churnDirectMemory() {
-    List<ByteBuffer> junk = new ArrayList<>();
-    for (int i = 0; i < 2000; i++) {
-      ByteBuffer b = ByteBuffer.allocateDirect(4);
-      b.putFloat(0, Float.NaN);
-      junk.add(b);
-    }
-    junk.clear();
-    System.gc();
-    for (int i = 0; i < 2000; i++) {
-      ByteBuffer.allocateDirect(4).putFloat(0, Float.NaN);
     }
   }
 }

@@ -7,11 +7,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import io.prorl.engine.DirectMemoryChurn;
 import io.prorl.engine.DjlEngine;
 import io.prorl.engine.JavaArrays;
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -86,27 +84,12 @@ class LossChurnTest {
               .compute(logp, in.old(), in.ref(), in.advantages(), in.mask(), null)
               .loss();
       if (churn) {
-        churnDirectMemory();
+        DirectMemoryChurn.churn();
       }
       gc.backward(loss);
     }
     float[] g = logp.getGradient().toFloatArray();
     logp.close();
     return g;
-  }
-
-  /** Frees and reallocates direct buffers holding NaN, as a busy JVM does. */
-  private static void churnDirectMemory() {
-    List<ByteBuffer> junk = new ArrayList<>();
-    for (int i = 0; i < 2000; i++) {
-      ByteBuffer b = ByteBuffer.allocateDirect(4);
-      b.putFloat(0, Float.NaN);
-      junk.add(b);
-    }
-    junk.clear();
-    System.gc();
-    for (int i = 0; i < 2000; i++) {
-      ByteBuffer.allocateDirect(4).putFloat(0, Float.NaN);
-    }
   }
 }
