@@ -127,12 +127,7 @@ public final class GrpoStep {
     if (config.loss().klCoef() == 0 || all.isEmpty()) {
       return groups;
     }
-    float[][] ref =
-        new SequenceScorer(reference)
-            .logprobs(
-                all.stream().map(PolicySample::prompt).toList(),
-                all.stream().map(PolicySample::response).toList(),
-                temperature());
+    float[][] ref = logprobs(reference, all);
     List<List<PolicySample>> out = new ArrayList<>();
     int k = 0;
     for (List<PolicySample> g : groups) {
@@ -143,6 +138,15 @@ public final class GrpoStep {
       out.add(group);
     }
     return out;
+  }
+
+  /** {@code model}'s log-probs of the samples' responses, without gradient. */
+  private float[][] logprobs(Qwen2Model model, List<PolicySample> samples) {
+    return new SequenceScorer(model)
+        .logprobs(
+            samples.stream().map(PolicySample::prompt).toList(),
+            samples.stream().map(PolicySample::response).toList(),
+            temperature());
   }
 
   /** Logits are divided by the sampling temperature (1 for greedy sampling). */
@@ -220,12 +224,7 @@ public final class GrpoStep {
       double clipHigh,
       Update totals,
       int step) {
-    float[][] after =
-        new SequenceScorer(policy)
-            .logprobs(
-                batch.stream().map(PolicySample::prompt).toList(),
-                batch.stream().map(PolicySample::response).toList(),
-                temperature());
+    float[][] after = logprobs(policy, batch);
     double gain = SurrogateGain.of(batch, before, Arrays.asList(after));
     totals.gainSum += gain;
     if (SurrogateGain.suspicious(gain, clipLow, clipHigh)) {
