@@ -50,19 +50,10 @@ final class TokenChooser {
     if (topK == 0 && topP >= 1) {
       return inverseCdf(weights, null, vocab, sum, rng);
     }
-    Integer[] order = new Integer[vocab];
-    for (int i = 0; i < vocab; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(
-        order,
-        (a, b) ->
-            a.equals(b)
-                ? 0
-                : weights[a] != weights[b]
-                    ? Double.compare(weights[b], weights[a])
-                    : Integer.compare(a, b));
-    int keep = topK == 0 ? vocab : Math.min(topK, vocab);
+    // tokens by weight, largest first (ties: lower id first); top-p alone needs only the tokens
+    // that can be in the nucleus: those at least as likely as some threshold whose mass covers it
+    int[] order = topK == 0 ? covering(weights, topP * sum) : descending(weights, allTokens(vocab));
+    int keep = topK == 0 ? order.length : Math.min(topK, vocab);
     double kept = 0;
     for (int i = 0; i < keep; i++) {
       kept += weights[order[i]];
@@ -71,7 +62,7 @@ final class TokenChooser {
       double cumulative = 0;
       for (int i = 0; i < keep; i++) {
         cumulative += weights[order[i]];
-        if (cumulative >= topP * kept) {
+        if (cumulative >= topP * (topK == 0 ? sum : kept)) {
           keep = i + 1;
           kept = cumulative;
           break;
@@ -81,8 +72,91 @@ final class TokenChooser {
     return inverseCdf(weights, order, keep, kept, rng);
   }
 
+  private static int[] allTokens(int vocab) {
+    int[] all = new int[vocab];
+    for (int i = 0; i < vocab; i++) {
+      all[i] = i;
+    }
+    return all;
+  }
+
+  /**
+   * The tokens whose weight is at least τ, sorted descending, for the largest τ (the maximum halved
+   * until it is so) whose tokens together weigh at least {@code mass}: every token with a larger
+   * weight is among them, so the nucleus - the shortest prefix of the sorted vocabulary reaching
+   * {@code mass} - is a prefix of them. A peaked distribution sorts a few tokens, not the whole
+   * vocabulary.
+   */
+  private static int[] covering(double[] weights, double mass) {
+    double max = 0;
+    for (double w : weights) {
+      max = Math.max(max, w);
+    }
+    for (double threshold = max; ; threshold /= 2) {
+      int count = 0;
+      double covered = 0;
+      for (double w : weights) {
+        if (w >= threshold) {
+          count++;
+          covered += w;
+        }
+      }
+      if (covered >= mass || threshold == 0 || count == weights.length) {
+        int[] candidates = new int[count];
+        int n = 0;
+        for (int i = 0; i < weights.length; i++) {
+          if (weights[i] >= threshold) {
+            candidates[n++] = i;
+          }
+        }
+        return descending(weights, candidates);
+      }
+    }
+  }
+
+  /**
+   * {@code tokens} sorted by weight descending, ties by id ascending: a primitive sort on the
+   * weights rounded to float (whose bits order non-negative values), then each run of equal floats
+   * re-sorted on the exact weights.
+   */
+  static int[] descending(double[] weights, int[] tokens) {
+    long[] keys = new long[tokens.length];
+    for (int i = 0; i < tokens.length; i++) {
+      int bits = Float.floatToIntBits((float) weights[tokens[i]]);
+      keys[i] = ((long) (Integer.MAX_VALUE - bits) << 32) | tokens[i];
+    }
+    Arrays.sort(keys);
+    int[] order = new int[tokens.length];
+    for (int i = 0; i < keys.length; i++) {
+      order[i] = (int) keys[i];
+    }
+    for (int from = 0; from < keys.length; ) {
+      int to = from + 1;
+      while (to < keys.length && (keys[to] >>> 32) == (keys[from] >>> 32)) {
+        to++;
+      }
+      if (to - from > 1) {
+        Integer[] run = new Integer[to - from];
+        for (int i = from; i < to; i++) {
+          run[i - from] = order[i];
+        }
+        Arrays.sort(
+            run,
+            (a, b) ->
+                weights[a] != weights[b]
+                    ? Double.compare(weights[b], weights[a])
+                    : Integer.compare(a, b));
+        for (int i = from; i < to; i++) {
+          order[i] = run[i - from];
+        }
+      }
+      from = to;
+    }
+    return order;
+  }
+
   private static int inverseCdf(
-      double[] weights, Integer[] order, int count, double total, SplittableRandom rng) {
+      double[] weights, int[] order, int count, double total, SplittableRandom rng) {
     double u = rng.nextDouble() * total;
     double cumulative = 0;
     for (int i = 0; i < count; i++) {
