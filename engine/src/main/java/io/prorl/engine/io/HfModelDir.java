@@ -9,6 +9,7 @@ import io.prorl.engine.DjlEngine;
 import io.prorl.engine.model.ModelConfig;
 import io.prorl.engine.model.Qwen2Model;
 import io.prorl.engine.model.WeightLayout;
+import io.prorl.engine.tokenizer.TokenizerVocabulary;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -54,6 +55,10 @@ public final class HfModelDir {
       throw new IOException("no " + CONFIG + " in " + dir);
     }
     ModelConfig c = withGenerationEos(ModelConfig.read(config), dir);
+    Path tokenizer = dir.resolve(TOKENIZER);
+    if (Files.isRegularFile(tokenizer)) {
+      TokenizerVocabulary.checkFits(tokenizer, c.vocabSize(), config);
+    }
     try (LazyWeights weights = LazyWeights.open(weightFiles(dir))) {
       ByteBuffer staging =
           ByteBuffer.allocateDirect((int) Math.min(Integer.MAX_VALUE, weights.largestFp32Bytes()))

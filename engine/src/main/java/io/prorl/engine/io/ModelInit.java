@@ -3,6 +3,7 @@ package io.prorl.engine.io;
 import io.prorl.engine.model.InitialWeights;
 import io.prorl.engine.model.ModelConfig;
 import io.prorl.engine.model.WeightLayout;
+import io.prorl.engine.tokenizer.TokenizerVocabulary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,6 +73,8 @@ public final class ModelInit {
       throw new IOException(
           "no " + HfModelDir.TOKENIZER + " in the tokenizer directory " + tokenizerDir);
     }
+    TokenizerVocabulary.checkFits(
+        tokenizerDir.resolve(HfModelDir.TOKENIZER), config.vocabSize(), configJson);
     ObjectNode configTree = (ObjectNode) JSON.readTree(Files.readString(configJson));
     SafeTensors.DType type = dtype != null ? dtype : torchDtype(configTree, configJson);
     Files.createDirectories(out);

@@ -10,7 +10,6 @@ import io.prorl.engine.rl.Rules;
 import io.prorl.engine.rl.TrainerConfig;
 import io.prorl.engine.sampling.Sampler;
 import io.prorl.engine.sampling.SamplingParams;
-import io.prorl.engine.tokenizer.ChatTemplate;
 import io.prorl.engine.tokenizer.Tokenizer;
 import io.prorl.tasks.Problem;
 import io.prorl.tasks.Seeds;
@@ -421,12 +420,7 @@ public final class DifficultyFilterJob {
         int[] reportedDecile = {0};
         SamplingParams params =
             new SamplingParams(
-                filter.temperature(),
-                filter.topP(),
-                0,
-                filter.maxNewTokens(),
-                List.of(ChatTemplate.IM_END),
-                0);
+                filter.temperature(), filter.topP(), 0, filter.maxNewTokens(), List.of(), 0);
         ProblemBatches.sample(
             new Sampler(policy, tokenizer),
             tokenizer,

@@ -12,7 +12,6 @@ import io.prorl.engine.io.JsonSchemaFile;
 import io.prorl.engine.model.Qwen2Model;
 import io.prorl.engine.sampling.Sampler;
 import io.prorl.engine.sampling.SamplingParams;
-import io.prorl.engine.tokenizer.ChatTemplate;
 import io.prorl.engine.tokenizer.Tokenizer;
 import io.prorl.tasks.Json;
 import io.prorl.tasks.Problem;
@@ -531,12 +530,7 @@ public final class EvaluateJob {
     long[] tokens = new long[problems.size()];
     SamplingParams params =
         new SamplingParams(
-            config.temperature(),
-            config.topP(),
-            0,
-            config.maxNewTokens(),
-            List.of(ChatTemplate.IM_END),
-            0);
+            config.temperature(), config.topP(), 0, config.maxNewTokens(), List.of(), 0);
     List<ProblemBatches.Range> chunks =
         ProblemBatches.sample(
             sampler,

@@ -3,7 +3,6 @@ package io.prorl.engine.job;
 import io.prorl.engine.sampling.Generation;
 import io.prorl.engine.sampling.Sampler;
 import io.prorl.engine.sampling.SamplingParams;
-import io.prorl.engine.tokenizer.ChatTemplate;
 import io.prorl.engine.tokenizer.Tokenizer;
 import io.prorl.tasks.Problem;
 import io.prorl.tasks.Seeds;
@@ -83,7 +82,7 @@ final class ProblemBatches {
         int end = Math.min(own.size() * n, off + SEQUENCES_PER_BATCH);
         List<int[]> prompts = new ArrayList<>();
         for (int i = off; i < end; i++) {
-          prompts.add(tokenizer.encode(ChatTemplate.userTurn(own.get(i / n).prompt())));
+          prompts.add(tokenizer.encodePrompt(own.get(i / n)));
         }
         long from = (long) p0 * n + off; // the batch's first sequence in the whole list's order
         List<Generation> out =

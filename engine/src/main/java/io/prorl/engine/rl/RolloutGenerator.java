@@ -4,7 +4,6 @@ import io.prorl.engine.model.Qwen2Model;
 import io.prorl.engine.sampling.Generation;
 import io.prorl.engine.sampling.Sampler;
 import io.prorl.engine.sampling.SamplingParams;
-import io.prorl.engine.tokenizer.ChatTemplate;
 import io.prorl.engine.tokenizer.Tokenizer;
 import io.prorl.tasks.Problem;
 import io.prorl.tasks.Reward;
@@ -44,7 +43,7 @@ public final class RolloutGenerator {
     List<int[]> prompts = new ArrayList<>();
     List<int[]> perProblem = new ArrayList<>();
     for (Problem p : problems) {
-      int[] prompt = tokenizer.encode(ChatTemplate.userTurn(p.prompt()));
+      int[] prompt = tokenizer.encodePrompt(p);
       perProblem.add(prompt);
       for (int i = 0; i < groupSize; i++) {
         prompts.add(prompt);

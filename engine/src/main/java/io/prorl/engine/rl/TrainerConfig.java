@@ -1,7 +1,6 @@
 package io.prorl.engine.rl;
 
 import io.prorl.engine.sampling.SamplingParams;
-import io.prorl.engine.tokenizer.ChatTemplate;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -42,9 +41,6 @@ public record TrainerConfig(
     GroupFilter groupFilter,
     boolean surrogateGuard) {
 
-  /** Rollouts end at the chat template's end-of-turn. */
-  public static final List<String> STOP = List.of(ChatTemplate.IM_END);
-
   /** This project's defaults for the embedded tiny policy on 2 CPU cores. */
   public static final TrainerConfig DEFAULTS =
       new TrainerConfig(
@@ -55,7 +51,7 @@ public record TrainerConfig(
           0,
           1.0,
           LossConfig.DEFAULTS,
-          new SamplingParams(1.0, 1.0, 0, 64, STOP, 0),
+          new SamplingParams(1.0, 1.0, 0, 64, List.of(), 0),
           true,
           false,
           3,

@@ -4,7 +4,6 @@ import io.prorl.engine.model.Qwen2Model;
 import io.prorl.engine.sampling.Generation;
 import io.prorl.engine.sampling.Sampler;
 import io.prorl.engine.sampling.SamplingParams;
-import io.prorl.engine.tokenizer.ChatTemplate;
 import io.prorl.engine.tokenizer.Tokenizer;
 import io.prorl.tasks.Problem;
 import io.prorl.tasks.Seeds;
@@ -74,14 +73,14 @@ public final class ValidationBlend implements ValidationCheck {
     for (int from = 0; from < order.size(); from += SEQUENCES_PER_BATCH) {
       List<Problem> batch = order.subList(from, Math.min(order.size(), from + SEQUENCES_PER_BATCH));
       List<int[]> prompts = new ArrayList<>();
-      batch.forEach(p -> prompts.add(tokenizer.encode(ChatTemplate.userTurn(p.prompt()))));
+      batch.forEach(p -> prompts.add(tokenizer.encodePrompt(p)));
       SamplingParams params =
           new SamplingParams(
               config.temperature(),
               config.topP(),
               0,
               maxNewTokens,
-              List.of(ChatTemplate.IM_END),
+              List.of(),
               Seeds.derive(config.seed(), from));
       List<Generation> out = sampler.generate(prompts, params);
       for (int i = 0; i < batch.size(); i++) {

@@ -4,7 +4,6 @@ import io.prorl.engine.model.Qwen2Model;
 import io.prorl.engine.sampling.Generation;
 import io.prorl.engine.sampling.Sampler;
 import io.prorl.engine.sampling.SamplingParams;
-import io.prorl.engine.tokenizer.ChatTemplate;
 import io.prorl.engine.tokenizer.Tokenizer;
 import io.prorl.tasks.Problem;
 import io.prorl.tasks.TaskFamilies;
@@ -32,10 +31,9 @@ public final class Validator {
     }
     List<int[]> prompts = new ArrayList<>();
     for (Problem p : problems) {
-      prompts.add(tokenizer.encode(ChatTemplate.userTurn(p.prompt())));
+      prompts.add(tokenizer.encodePrompt(p));
     }
-    SamplingParams greedy =
-        new SamplingParams(0, 1, 0, maxNewTokens, List.of(ChatTemplate.IM_END), 0);
+    SamplingParams greedy = new SamplingParams(0, 1, 0, maxNewTokens, List.of(), 0);
     List<Generation> out = new Sampler(policy, tokenizer).generate(prompts, greedy);
     int correct = 0;
     for (int i = 0; i < problems.size(); i++) {

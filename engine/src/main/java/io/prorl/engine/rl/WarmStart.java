@@ -14,10 +14,10 @@ import io.prorl.engine.optim.Gradients;
 import io.prorl.engine.optim.LanguageModelLoss;
 import io.prorl.engine.parallel.DataParallel;
 import io.prorl.engine.parallel.Lanes;
-import io.prorl.engine.tokenizer.ChatTemplate;
 import io.prorl.engine.tokenizer.Tokenizer;
 import io.prorl.tasks.Problem;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,14 +27,14 @@ import java.util.function.IntConsumer;
 /**
  * Supervised fine-tuning on the reference solvers' worked solutions: the warm start that makes the
  * embedded tiny policy weak but not hopeless before RL. Each example is the chat-formatted prompt
- * followed by the worked solution and {@code <|im_end|>}; only the solution's tokens are in the
- * loss (next-token cross-entropy), batches are drawn with a seeded generator.
+ * followed by the worked solution and the model's end-of-sequence token; only the solution's tokens
+ * are in the loss (next-token cross-entropy), batches are drawn with a seeded generator.
  *
  * <p>Where an answer ends is one or two tokens of a solution, so a token-mean loss gives it little
  * weight, and a tiny model that has not learned it keeps writing (a sixth vertex for a 5-vertex
  * graph) until {@code maxNewTokens} cuts it off. The answer's end - the tokens from the answer's
- * last character through {@code </answer>} (or the closing brace of {@code \boxed{}}) and {@code
- * <|im_end|>} - therefore weighs {@code endWeight} times an ordinary token:
+ * last character through {@code </answer>} (or the closing brace of {@code \boxed{}}) and the
+ * end-of-sequence token - therefore weighs {@code endWeight} times an ordinary token:
  *
  * <pre>
  * L = - sum_t w_t log p(x_t | x_<t) / sum_t w_t,   w_t = 0 (prompt), endWeight (answer end), 1 (other)
@@ -144,7 +144,7 @@ public final class WarmStart {
   /**
    * One SFT example.
    *
-   * @param tokens prompt then solution then {@code <|im_end|>}
+   * @param tokens prompt then solution then the end-of-sequence token
    * @param weights weights[j] is the loss weight of predicting tokens[j + 1]
    */
   record Example(int[] tokens, float[] weights) {}
@@ -166,7 +166,7 @@ public final class WarmStart {
     DjlEngine.gradientsOffOnThisThread();
     List<Example> examples = new ArrayList<>();
     for (Problem p : problems) {
-      Example e = example(tokenizer, p, config.endWeight());
+      Example e = example(tokenizer, p, model.config().eosTokenIds().get(0), config.endWeight());
       if (e.tokens().length <= config.maxTokens()) {
         examples.add(e);
       }
@@ -199,18 +199,21 @@ public final class WarmStart {
   }
 
   /**
-   * The tokens of {@code problem}'s prompt, worked solution and {@code <|im_end|>}, with the loss
-   * weight of each prediction: 0 inside the prompt, {@code endWeight} for the tokens holding the
-   * answer's end (see the class comment), 1 for the rest of the solution.
+   * The tokens of {@code problem}'s prompt (its chat, rendered by the model's template), worked
+   * solution and the model's end-of-sequence token (appended as its id, not through the template's
+   * assistant turn, which drops the text before {@code </think>} in DeepSeek-R1-Distill's
+   * template), with the loss weight of each prediction: 0 inside the prompt, {@code endWeight} for
+   * the tokens holding the answer's end (see the class comment), 1 for the rest of the solution.
    */
-  static Example example(Tokenizer tokenizer, Problem problem, double endWeight) {
+  static Example example(Tokenizer tokenizer, Problem problem, int eosTokenId, double endWeight) {
     if (problem.solution() == null) {
       throw new IllegalArgumentException(
           "problem " + problem.id() + " has no worked solution to learn from");
     }
-    int[] prompt = tokenizer.encode(ChatTemplate.userTurn(problem.prompt()));
-    String response = problem.solution() + ChatTemplate.IM_END;
-    int[] answer = tokenizer.encode(response);
+    int[] prompt = tokenizer.encodePrompt(problem);
+    int[] solution = tokenizer.encode(problem.solution());
+    int[] answer = Arrays.copyOf(solution, solution.length + 1);
+    answer[solution.length] = eosTokenId;
     int[] all = new int[prompt.length + answer.length];
     System.arraycopy(prompt, 0, all, 0, prompt.length);
     System.arraycopy(answer, 0, all, prompt.length, answer.length);
@@ -229,7 +232,7 @@ public final class WarmStart {
   /**
    * Where the answer's end begins in a worked solution: its last character before {@code
    * </answer>}, or before the last closing brace (of {@code \boxed{}}); the solution's length when
-   * neither is there (then only {@code <|im_end|>} is the end).
+   * neither is there (then only the end-of-sequence token is the end).
    */
   static int answerEnd(String solution) {
     int close = solution.lastIndexOf("</answer>");

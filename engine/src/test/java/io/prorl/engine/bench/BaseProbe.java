@@ -8,7 +8,6 @@ import io.prorl.engine.sampling.FinishReason;
 import io.prorl.engine.sampling.Generation;
 import io.prorl.engine.sampling.Sampler;
 import io.prorl.engine.sampling.SamplingParams;
-import io.prorl.engine.tokenizer.ChatTemplate;
 import io.prorl.engine.tokenizer.Tokenizer;
 import io.prorl.tasks.Knobs;
 import io.prorl.tasks.Problem;
@@ -131,8 +130,7 @@ public final class BaseProbe {
       ood.add(Spec.parse("boxnet"));
     }
     SamplingParams sampling =
-        new SamplingParams(
-            temperature, topP, 0, maxNewTokens, List.of(ChatTemplate.IM_END), probeSeed);
+        new SamplingParams(temperature, topP, 0, maxNewTokens, List.of(), probeSeed);
     for (long seed : seeds) {
       run(
           trained,
@@ -174,7 +172,7 @@ public final class BaseProbe {
       mix.addAll(distinct);
     }
     Path dir = Files.createTempDirectory("prorl-base-probe");
-    Files.writeString(dir.resolve("tokenizer.json"), EmbeddedDefault.tokenizerJson());
+    EmbeddedDefault.writeTokenizer(dir.resolve("tokenizer.json"));
     List<Row> rows = new ArrayList<>();
     try (Tokenizer tokenizer = Tokenizer.load(dir.resolve("tokenizer.json"));
         Qwen2Model policy =
@@ -249,13 +247,13 @@ public final class BaseProbe {
     double tokens = 0;
     int maxTokens = 0;
     for (Problem p : sftSet) {
-      int n = tokenizer.encode(p.solution() + ChatTemplate.IM_END).length;
+      int n = tokenizer.encode(p.solution() + EmbeddedDefault.IM_END).length;
       tokens += n;
       maxTokens = Math.max(maxTokens, n);
     }
     List<int[]> prompts = new ArrayList<>();
     for (Problem p : held) {
-      int[] prompt = tokenizer.encode(ChatTemplate.userTurn(p.prompt()));
+      int[] prompt = tokenizer.encodePrompt(p);
       for (int i = 0; i < samples; i++) {
         prompts.add(prompt);
       }

@@ -32,7 +32,7 @@ public final class CheckpointBench {
     int repeats = args.length > 0 ? Integer.parseInt(args[0]) : 3;
     Path dir = Files.createTempDirectory("prorl-bench-ckpt");
     Path tokenizer = dir.resolve("tokenizer.json");
-    Files.writeString(tokenizer, EmbeddedDefault.tokenizerJson());
+    EmbeddedDefault.writeTokenizer(tokenizer);
     ModelConfig mid =
         new ModelConfig(8192, 512, 8, 8, 2, 1536, 10000.0, 1e-6, false, 4096, -1, List.of(1023));
     try (S3MockServer server = S3MockServer.start("bench");

@@ -26,7 +26,7 @@ public final class GuardBench {
     int steps = args.length > 0 ? Integer.parseInt(args[0]) : 9;
     ModelConfig config = RlRig.shape(args.length > 1 ? args[1] : "tiny");
     Path dir = Files.createTempDirectory("prorl-bench-guard");
-    Files.writeString(dir.resolve("tokenizer.json"), EmbeddedDefault.tokenizerJson());
+    EmbeddedDefault.writeTokenizer(dir.resolve("tokenizer.json"));
     try (Tokenizer tokenizer = Tokenizer.load(dir.resolve("tokenizer.json"));
         RlRig on = new RlRig(config, tokenizer, true);
         RlRig off = new RlRig(config, tokenizer, false)) {

@@ -16,7 +16,6 @@ import io.prorl.engine.rl.TrainingListener;
 import io.prorl.engine.rl.Validator;
 import io.prorl.engine.rl.WarmStart;
 import io.prorl.engine.sampling.SamplingParams;
-import io.prorl.engine.tokenizer.ChatTemplate;
 import io.prorl.engine.tokenizer.Tokenizer;
 import io.prorl.tasks.Problem;
 import io.prorl.tasks.TaskFamilies;
@@ -59,7 +58,7 @@ public final class LearningCheck {
     List<Problem> train = families.generate("graph_color", SMALL_GRAPHS, 1, 3000);
     List<Problem> validation = families.generate("graph_color", SMALL_GRAPHS, 2, 100);
     Path dir = Files.createTempDirectory("prorl-learning-check");
-    Files.writeString(dir.resolve("tokenizer.json"), EmbeddedDefault.tokenizerJson());
+    EmbeddedDefault.writeTokenizer(dir.resolve("tokenizer.json"));
     try (Tokenizer tokenizer = Tokenizer.load(dir.resolve("tokenizer.json"));
         Qwen2Model policy = Qwen2Model.initialize(EmbeddedDefault.config(), 1, Device.cpu())) {
       Validator validator = new Validator(tokenizer, families, validation, 64);
@@ -75,8 +74,7 @@ public final class LearningCheck {
       out.printf(
           "warm start: %d SFT steps, loss %.3f, validation pass@1 %.2f (%.0f s)%n",
           sftSteps, loss, base, seconds(start));
-      SamplingParams sampling =
-          new SamplingParams(1.0, 1.0, 0, 64, List.of(ChatTemplate.IM_END), 0);
+      SamplingParams sampling = new SamplingParams(1.0, 1.0, 0, 64, List.of(), 0);
       TrainerConfig config =
           new TrainerConfig(
               8,

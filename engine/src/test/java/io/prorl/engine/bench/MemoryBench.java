@@ -28,7 +28,7 @@ public final class MemoryBench {
     int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 20;
     int every = Math.max(1, (warmup + steps) / 12);
     Path dir = Files.createTempDirectory("prorl-bench-memory");
-    Files.writeString(dir.resolve("tokenizer.json"), EmbeddedDefault.tokenizerJson());
+    EmbeddedDefault.writeTokenizer(dir.resolve("tokenizer.json"));
     System.out.printf(
         "%s (%.1fM parameters): %d warm-up steps, then %d; RSS after each step%n",
         RlRig.label(config), config.parameterCount() / 1e6, warmup, steps);

@@ -15,7 +15,6 @@ import io.prorl.engine.rl.TrainerConfig;
 import io.prorl.engine.rl.TrainingListener;
 import io.prorl.engine.rl.WarmStart;
 import io.prorl.engine.sampling.SamplingParams;
-import io.prorl.engine.tokenizer.ChatTemplate;
 import io.prorl.engine.tokenizer.Tokenizer;
 import io.prorl.tasks.Problem;
 import io.prorl.tasks.Seeds;
@@ -129,9 +128,8 @@ public final class RlProbe {
       train.addAll(distinct.subList(evalProblems, distinct.size()));
     }
     Path dir = Files.createTempDirectory("prorl-rl-probe");
-    Files.writeString(dir.resolve("tokenizer.json"), EmbeddedDefault.tokenizerJson());
-    SamplingParams evalSampling =
-        new SamplingParams(0.6, 0.95, 0, 64, List.of(ChatTemplate.IM_END), 9001);
+    EmbeddedDefault.writeTokenizer(dir.resolve("tokenizer.json"));
+    SamplingParams evalSampling = new SamplingParams(0.6, 0.95, 0, 64, List.of(), 9001);
     try (Tokenizer tokenizer = Tokenizer.load(dir.resolve("tokenizer.json"));
         Qwen2Model policy = Qwen2Model.initialize(model(o), seed, Device.cpu())) {
       Path base =

@@ -16,7 +16,6 @@ import io.prorl.engine.rl.StepMetrics;
 import io.prorl.engine.rl.TrainerConfig;
 import io.prorl.engine.rl.TrainingListener;
 import io.prorl.engine.sampling.SamplingParams;
-import io.prorl.engine.tokenizer.ChatTemplate;
 import io.prorl.engine.tokenizer.Tokenizer;
 import io.prorl.tasks.Problem;
 import io.prorl.tasks.TaskFamilies;
@@ -49,7 +48,7 @@ final class RlRig implements AutoCloseable {
    */
   RlRig(ModelConfig config, Tokenizer tokenizer, boolean surrogateGuard) {
     DigitFamily digits = new DigitFamily();
-    SamplingParams sampling = new SamplingParams(1.0, 1.0, 0, 32, List.of(ChatTemplate.IM_END), 0);
+    SamplingParams sampling = new SamplingParams(1.0, 1.0, 0, 32, List.of(), 0);
     TrainerConfig tc =
         new TrainerConfig(
             8,

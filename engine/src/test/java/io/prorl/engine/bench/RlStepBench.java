@@ -12,7 +12,6 @@ import io.prorl.engine.model.Qwen2Model;
 import io.prorl.engine.parallel.Lanes;
 import io.prorl.engine.rl.StepMetrics;
 import io.prorl.engine.rl.WarmStart;
-import io.prorl.engine.tokenizer.ChatTemplate;
 import io.prorl.engine.tokenizer.Tokenizer;
 import io.prorl.tasks.Problem;
 import io.prorl.tasks.TaskFamilies;
@@ -38,7 +37,7 @@ public final class RlStepBench {
   public static void main(String[] args) throws Exception {
     DjlEngine.pytorch();
     Path dir = Files.createTempDirectory("prorl-bench-rl");
-    Files.writeString(dir.resolve("tokenizer.json"), EmbeddedDefault.tokenizerJson());
+    EmbeddedDefault.writeTokenizer(dir.resolve("tokenizer.json"));
     List<ModelConfig> configs = new ArrayList<>();
     for (String name : args.length == 0 ? new String[] {"tiny", "32m", "50m"} : args) {
       if (!name.startsWith("--")) {
@@ -171,7 +170,7 @@ public final class RlStepBench {
   private static int promptLength(Tokenizer tokenizer) {
     int longest = 0;
     for (Problem p : RlRig.problems()) {
-      longest = Math.max(longest, tokenizer.encode(ChatTemplate.userTurn(p.prompt())).length);
+      longest = Math.max(longest, tokenizer.encodePrompt(p).length);
     }
     return longest;
   }

@@ -75,7 +75,7 @@ class S3CheckpointStoreTest {
   @Test
   void checkpointsRoundTripWithManifestLastAndVerifiedHashes() throws Exception {
     Path tokenizer = tmp.resolve("tokenizer.json");
-    Files.writeString(tokenizer, EmbeddedDefault.tokenizerJson());
+    EmbeddedDefault.writeTokenizer(tokenizer);
     Checkpointer checkpointer = new Checkpointer(store, tokenizer, "base", "sha", Map.of("k", "v"));
     try (Qwen2Model policy = TestModels.tiny(3)) {
       CheckpointId id = new CheckpointId("run-s3", 1, 5);
@@ -108,9 +108,7 @@ class S3CheckpointStoreTest {
     var train = families.generate("digits", Map.of(), 1, 20);
     Path base = EmbeddedDefault.write(tmp.resolve("base"), 1);
     try (S3CheckpointStore s3 = S3CheckpointStore.open("s3://ckpt/resume", server.settings())) {
-      var sampling =
-          new io.prorl.engine.sampling.SamplingParams(
-              1.0, 1.0, 0, 8, List.of(io.prorl.engine.tokenizer.ChatTemplate.IM_END), 0);
+      var sampling = new io.prorl.engine.sampling.SamplingParams(1.0, 1.0, 0, 8, List.of(), 0);
       var config =
           io.prorl.engine.job.TrainPhaseJob.Config.builder(s3, "r", base.toString())
               .trainer(

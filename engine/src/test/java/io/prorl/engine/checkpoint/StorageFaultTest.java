@@ -20,7 +20,6 @@ import io.prorl.engine.rl.StepMetrics;
 import io.prorl.engine.rl.TrainerConfig;
 import io.prorl.engine.rl.TrainingListener;
 import io.prorl.engine.sampling.SamplingParams;
-import io.prorl.engine.tokenizer.ChatTemplate;
 import io.prorl.engine.tokenizer.Tokenizer;
 import io.prorl.tasks.Problem;
 import io.prorl.tasks.TaskFamilies;
@@ -43,8 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StorageFaultTest {
   private static final TaskFamily DIGITS = new DigitFamily();
-  private static final SamplingParams SAMPLING =
-      new SamplingParams(1.0, 1.0, 0, 6, List.of(ChatTemplate.IM_END), 0);
+  private static final SamplingParams SAMPLING = new SamplingParams(1.0, 1.0, 0, 6, List.of(), 0);
   private static final TrainerConfig CONFIG =
       TrainerConfig.builder()
           .promptsPerStep(2)
@@ -86,7 +84,7 @@ class StorageFaultTest {
   @Test
   void anUploadCutMidwayFailsThePhaseAndTheRetryResumesFromTheLastCompleteCheckpoint()
       throws Exception {
-    Files.writeString(dir.resolve("tokenizer.json"), EmbeddedDefault.tokenizerJson());
+    EmbeddedDefault.writeTokenizer(dir.resolve("tokenizer.json"));
     try (S3MockServer s3 = S3MockServer.start("ckpt");
         FaultyProxy proxy = FaultyProxy.to(s3.port());
         Tokenizer tokenizer = Tokenizer.load(dir.resolve("tokenizer.json"));
@@ -145,7 +143,7 @@ class StorageFaultTest {
 
   @Test
   void aFullLocalDiskFailsThePhaseNamingTheFileAndKeepsEarlierCheckpoints() throws Exception {
-    Files.writeString(dir.resolve("tokenizer.json"), EmbeddedDefault.tokenizerJson());
+    EmbeddedDefault.writeTokenizer(dir.resolve("tokenizer.json"));
     Path small = Files.createDirectories(dir.resolve("small"));
     long parameters;
     try (Qwen2Model policy = Qwen2Model.initialize(EmbeddedDefault.config(), 4, Device.cpu())) {

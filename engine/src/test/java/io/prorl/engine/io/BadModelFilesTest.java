@@ -20,8 +20,7 @@ class BadModelFilesTest {
 
   private Path savedPolicy() throws IOException {
     Path policy = dir.resolve("policy");
-    Path tokenizer =
-        Files.writeString(dir.resolve("tokenizer.json"), EmbeddedDefault.tokenizerJson());
+    Path tokenizer = EmbeddedDefault.writeTokenizer(dir.resolve("tokenizer.json"));
     try (Qwen2Model m = Qwen2Model.initialize(EmbeddedDefault.config(), 1, Device.cpu())) {
       HfModelDir.save(m, tokenizer, policy);
     }

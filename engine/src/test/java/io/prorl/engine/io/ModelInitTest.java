@@ -32,9 +32,11 @@ class ModelInitTest {
   private Path config(String torchDtype, Map<String, Object> extra) throws Exception {
     ObjectNode c =
         (ObjectNode) JSON.readTree(Files.readString(CONFIGS.resolve("Qwen2.5-0.5B.config.json")));
-    c.put("vocab_size", 64).put("hidden_size", 32).put("num_hidden_layers", 2);
+    c.put("vocab_size", EmbeddedDefault.VOCAB_SIZE)
+        .put("hidden_size", 32)
+        .put("num_hidden_layers", 2);
     c.put("num_attention_heads", 4).put("num_key_value_heads", 2).put("intermediate_size", 48);
-    c.put("eos_token_id", 63).put("bos_token_id", 62).put("torch_dtype", torchDtype);
+    c.put("eos_token_id", 1023).put("bos_token_id", 1022).put("torch_dtype", torchDtype);
     extra.forEach((k, v) -> c.set(k, JSON.valueToTree(v)));
     Path file = dir.resolve("config-" + extra.hashCode() + ".json");
     Files.writeString(file, JSON.writeValueAsString(c));
@@ -43,8 +45,7 @@ class ModelInitTest {
 
   private Path tokenizerDir() throws Exception {
     Path t = Files.createDirectories(dir.resolve("tok"));
-    Files.writeString(t.resolve("tokenizer.json"), EmbeddedDefault.tokenizerJson());
-    Files.writeString(t.resolve("tokenizer_config.json"), "{\"eos_token\": \"<|im_end|>\"}");
+    EmbeddedDefault.writeTokenizer(t.resolve("tokenizer.json"));
     return t;
   }
 
@@ -52,7 +53,7 @@ class ModelInitTest {
   void writesTheSeedsWeightsInHfShardsThatLoadBack() throws Exception {
     Path out = dir.resolve("model");
     List<String> log = new ArrayList<>();
-    // 2 KB shards: the embedding (64 x 32 f32 = 8 KB) alone, then the layers' tensors in groups
+    // 2 KB shards: the embedding (1024 x 32 f32 = 128 KB) alone, then the layers' tensors in groups
     ModelInit.Result r =
         ModelInit.init(
             config("bfloat16", Map.of()),
@@ -112,6 +113,23 @@ class ModelInitTest {
         .isGreaterThan(r.bytes())
         .isLessThan(r.bytes() + 16_384);
     assertThat(out.resolve(HfModelDir.WEIGHTS_INDEX)).doesNotExist();
+  }
+
+  @Test
+  void aTokenizerLargerThanTheConfigsVocabularyIsRefusedNamingBoth() throws Exception {
+    Path small = config("float32", Map.of("vocab_size", 512));
+    assertThatThrownBy(() ->
+            ModelInit.init(small, tokenizerDir(), dir.resolve("x"), 1, null, 1L << 30, l -> {}))
+        .isInstanceOf(java.io.IOException.class)
+        .hasMessageContaining("tokenizer.json: token ids reach 1023")
+        .hasMessageContaining(small + " field vocab_size 512");
+    // and a directory whose config was edited after init is refused at load
+    Path out = dir.resolve("ok");
+    ModelInit.init(config("float32", Map.of()), tokenizerDir(), out, 1, null, 1L << 30, l -> {});
+    Files.copy(
+        small, out.resolve("config.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    assertThatThrownBy(() -> HfModelDir.load(out, Device.cpu()))
+        .hasMessageContaining("field vocab_size 512");
   }
 
   @Test
@@ -194,11 +212,11 @@ class ModelInitTest {
     Path out = dir.resolve("gen");
     ModelInit.init(config("float32", Map.of()), tokenizerDir(), out, 1, null, 1L << 30, l -> {});
     try (Qwen2Model m = HfModelDir.load(out, Device.cpu())) {
-      assertThat(m.config().eosTokenIds()).containsExactly(63);
+      assertThat(m.config().eosTokenIds()).containsExactly(1023);
     }
-    Files.writeString(out.resolve("generation_config.json"), "{\"eos_token_id\": [61, 63]}");
+    Files.writeString(out.resolve("generation_config.json"), "{\"eos_token_id\": [1021, 1023]}");
     try (Qwen2Model m = HfModelDir.load(out, Device.cpu())) {
-      assertThat(m.config().eosTokenIds()).containsExactly(61, 63);
+      assertThat(m.config().eosTokenIds()).containsExactly(1021, 1023);
     }
     Files.writeString(out.resolve("generation_config.json"), "{\"eos_token_id\": \"end\"}");
     assertThatThrownBy(() -> HfModelDir.load(out, Device.cpu()))

@@ -7,7 +7,6 @@ import io.prorl.engine.defaults.EmbeddedDefault;
 import io.prorl.engine.job.DifficultyFilterJob.DifficultyFilter;
 import io.prorl.engine.job.DifficultyFilterJob.FamilyCounts;
 import io.prorl.engine.job.DifficultyFilterJob.Verdict;
-import io.prorl.engine.tokenizer.ChatTemplate;
 import io.prorl.tasks.Problem;
 import io.prorl.tasks.Reward;
 import io.prorl.tasks.Solution;
@@ -63,7 +62,7 @@ class DifficultyFilterJobTest {
 
     @Override
     public Reward score(Problem problem, String completion) {
-      boolean even = completion.replace(ChatTemplate.IM_END, "").length() % 2 == 0;
+      boolean even = completion.replace(EmbeddedDefault.IM_END, "").length() % 2 == 0;
       boolean correct = name.equals("always") || (name.equals("coin") && even);
       return correct ? Reward.correct(name) : Reward.wrong(name);
     }

@@ -15,7 +15,6 @@ import io.prorl.engine.rl.StepMetrics;
 import io.prorl.engine.rl.TrainerConfig;
 import io.prorl.engine.rl.TrainingListener;
 import io.prorl.engine.sampling.SamplingParams;
-import io.prorl.engine.tokenizer.ChatTemplate;
 import io.prorl.tasks.Problem;
 import io.prorl.tasks.TaskFamilies;
 import java.nio.file.Files;
@@ -66,7 +65,7 @@ class RealVocabPhaseTest {
             .updatesPerStep(1)
             .learningRate(1e-3)
             .loss(LossConfig.prorl())
-            .sampling(new SamplingParams(1.0, 1.0, 0, 16, List.of(ChatTemplate.IM_END), 0))
+            .sampling(new SamplingParams(1.0, 1.0, 0, 16, List.of(), 0))
             .maxSamplingRounds(1)
             .groupFilter(GroupFilter.NONE)
             .build();

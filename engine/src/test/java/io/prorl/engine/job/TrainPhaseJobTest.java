@@ -10,7 +10,6 @@ import io.prorl.engine.rl.PhaseLimits;
 import io.prorl.engine.rl.TrainerConfig;
 import io.prorl.engine.rl.TrainingListener;
 import io.prorl.engine.sampling.SamplingParams;
-import io.prorl.engine.tokenizer.ChatTemplate;
 import io.prorl.tasks.Problem;
 import io.prorl.tasks.TaskFamilies;
 import java.nio.file.Files;
@@ -37,7 +36,7 @@ class TrainPhaseJobTest {
 
   private TrainPhaseJob.Config config(
       FileCheckpointStore store, Path base, int steps, boolean resetOptimizer, String task) {
-    SamplingParams sampling = new SamplingParams(1.0, 1.0, 0, 8, List.of(ChatTemplate.IM_END), 0);
+    SamplingParams sampling = new SamplingParams(1.0, 1.0, 0, 8, List.of(), 0);
     TrainerConfig trainer =
         TrainerConfig.builder()
             .promptsPerStep(2)

@@ -9,13 +9,11 @@ import io.prorl.engine.defaults.EmbeddedDefault;
 import io.prorl.engine.model.Qwen2Model;
 import io.prorl.engine.optim.AdamW;
 import io.prorl.engine.sampling.SamplingParams;
-import io.prorl.engine.tokenizer.ChatTemplate;
 import io.prorl.engine.tokenizer.Tokenizer;
 import io.prorl.tasks.Problem;
 import io.prorl.tasks.Reward;
 import io.prorl.tasks.TaskFamilies;
 import io.prorl.tasks.TaskFamily;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,14 +27,14 @@ class GrpoStepTest {
   @Test
   void grpoStepsRaiseTheRewardAndKlToTheFrozenReferenceGrows(@TempDir Path dir) throws Exception {
     Path tokenizerFile = dir.resolve("tokenizer.json");
-    Files.writeString(tokenizerFile, EmbeddedDefault.tokenizerJson());
+    EmbeddedDefault.writeTokenizer(tokenizerFile);
     TaskFamily digits = new DigitFamily();
     TaskFamilies families = new TaskFamilies(List.of(digits));
     List<Problem> train = new ArrayList<>();
     for (int i = 0; i < 16; i++) {
       train.add(digits.generate(Map.of(), 0, i));
     }
-    SamplingParams sampling = new SamplingParams(1.0, 1.0, 0, 8, List.of(ChatTemplate.IM_END), 0);
+    SamplingParams sampling = new SamplingParams(1.0, 1.0, 0, 8, List.of(), 0);
     TrainerConfig config =
         new TrainerConfig(
             4,

@@ -12,12 +12,10 @@ import io.prorl.engine.io.SafeTensors;
 import io.prorl.engine.job.RunProgress;
 import io.prorl.engine.model.Qwen2Model;
 import io.prorl.engine.sampling.SamplingParams;
-import io.prorl.engine.tokenizer.ChatTemplate;
 import io.prorl.engine.tokenizer.Tokenizer;
 import io.prorl.tasks.Problem;
 import io.prorl.tasks.TaskFamilies;
 import io.prorl.tasks.TaskFamily;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,8 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class NonFiniteLossTest {
   private static final TaskFamily DIGITS = new DigitFamily();
-  private static final SamplingParams SAMPLING =
-      new SamplingParams(1.0, 1.0, 0, 6, List.of(ChatTemplate.IM_END), 0);
+  private static final SamplingParams SAMPLING = new SamplingParams(1.0, 1.0, 0, 6, List.of(), 0);
 
   private static TrainerConfig poisoned(double learningRate) {
     return TrainerConfig.builder()
@@ -86,7 +83,7 @@ class NonFiniteLossTest {
   }
 
   private PhaseResult poisonedPhase(double learningRate, List<String> warnings) throws Exception {
-    Files.writeString(dir.resolve("tokenizer.json"), EmbeddedDefault.tokenizerJson());
+    EmbeddedDefault.writeTokenizer(dir.resolve("tokenizer.json"));
     TrainingListener listener =
         new TrainingListener() {
           @Override

@@ -7,12 +7,10 @@ import io.prorl.engine.DigitFamily;
 import io.prorl.engine.defaults.EmbeddedDefault;
 import io.prorl.engine.model.Qwen2Model;
 import io.prorl.engine.sampling.SamplingParams;
-import io.prorl.engine.tokenizer.ChatTemplate;
 import io.prorl.engine.tokenizer.Tokenizer;
 import io.prorl.tasks.Problem;
 import io.prorl.tasks.TaskFamilies;
 import io.prorl.tasks.TaskFamily;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,13 +25,12 @@ class PhaseTrainerTest {
   @TempDir static Path dir;
   private static Tokenizer tokenizer;
   private static final TaskFamily DIGITS = new DigitFamily();
-  private static final SamplingParams SAMPLING =
-      new SamplingParams(1.0, 1.0, 0, 6, List.of(ChatTemplate.IM_END), 0);
+  private static final SamplingParams SAMPLING = new SamplingParams(1.0, 1.0, 0, 6, List.of(), 0);
 
   @BeforeAll
   static void tokenizer() throws Exception {
     Path file = dir.resolve("tokenizer.json");
-    Files.writeString(file, EmbeddedDefault.tokenizerJson());
+    EmbeddedDefault.writeTokenizer(file);
     tokenizer = Tokenizer.load(file);
   }
 

@@ -10,12 +10,10 @@ import io.prorl.engine.checkpoint.FileCheckpointStore;
 import io.prorl.engine.defaults.EmbeddedDefault;
 import io.prorl.engine.model.Qwen2Model;
 import io.prorl.engine.sampling.SamplingParams;
-import io.prorl.engine.tokenizer.ChatTemplate;
 import io.prorl.engine.tokenizer.Tokenizer;
 import io.prorl.tasks.Problem;
 import io.prorl.tasks.TaskFamilies;
 import io.prorl.tasks.TaskFamily;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,8 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** A phase stopped after step s and resumed gives steps s+1.. exactly as an uninterrupted run. */
 class ResumeTest {
   private static final TaskFamily DIGITS = new DigitFamily();
-  private static final SamplingParams SAMPLING =
-      new SamplingParams(1.0, 1.0, 0, 6, List.of(ChatTemplate.IM_END), 0);
+  private static final SamplingParams SAMPLING = new SamplingParams(1.0, 1.0, 0, 6, List.of(), 0);
   private static final TrainerConfig CONFIG =
       new TrainerConfig(
           2,
@@ -80,7 +77,7 @@ class ResumeTest {
 
   @Test
   void resumingAfterACrashRepeatsTheRemainingStepsExactly() throws Exception {
-    Files.writeString(dir.resolve("tokenizer.json"), EmbeddedDefault.tokenizerJson());
+    EmbeddedDefault.writeTokenizer(dir.resolve("tokenizer.json"));
     try (Tokenizer tokenizer = Tokenizer.load(dir.resolve("tokenizer.json"))) {
       List<StepMetrics> straight;
       float[] straightWeights;

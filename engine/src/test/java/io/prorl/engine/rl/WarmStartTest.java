@@ -9,11 +9,9 @@ import io.prorl.engine.defaults.EmbeddedDefault;
 import io.prorl.engine.model.ModelConfig;
 import io.prorl.engine.model.Qwen2Model;
 import io.prorl.engine.scoring.SequenceScorer;
-import io.prorl.engine.tokenizer.ChatTemplate;
 import io.prorl.engine.tokenizer.Tokenizer;
 import io.prorl.tasks.Problem;
 import io.prorl.tasks.TaskFamilies;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -50,17 +48,18 @@ class WarmStartTest {
   @BeforeAll
   static void tokenizer() throws Exception {
     tokenizerFile = dir.resolve("tokenizer.json");
-    Files.writeString(tokenizerFile, EmbeddedDefault.tokenizerJson());
+    EmbeddedDefault.writeTokenizer(tokenizerFile);
   }
 
   @Test
   void theEndOfTurnTokenIsTheLastTargetAndTheAnswerEndWeighsEndWeight() throws Exception {
     Problem p = TaskFamilies.builtIn().generate("graph_color", SMALL_GRAPHS, 5, 1).get(0);
     try (Tokenizer tokenizer = Tokenizer.load(tokenizerFile)) {
-      int[] prompt = tokenizer.encode(ChatTemplate.userTurn(p.prompt()));
-      WarmStart.Example e = WarmStart.example(tokenizer, p, 4.0);
+      int[] prompt = tokenizer.encodePrompt(p);
+      WarmStart.Example e =
+          WarmStart.example(tokenizer, p, tokenizer.tokenId(EmbeddedDefault.IM_END), 4.0);
       int last = e.tokens().length - 1;
-      assertThat(e.tokens()[last]).isEqualTo(tokenizer.tokenId(ChatTemplate.IM_END));
+      assertThat(e.tokens()[last]).isEqualTo(tokenizer.tokenId(EmbeddedDefault.IM_END));
       assertThat(e.weights()).hasSize(last);
       assertThat(e.weights()[last - 1]).isEqualTo(4f);
       // the prompt predicts nothing that is trained; the first solution token is
@@ -77,7 +76,7 @@ class WarmStartTest {
         assertThat(e.weights()[j]).as("position %d", j).isEqualTo(4f);
       }
       String end = tokenizer.decode(e.tokens(), firstEnd, e.tokens().length);
-      assertThat(end).endsWith("}</answer>" + ChatTemplate.IM_END);
+      assertThat(end).endsWith("}</answer>" + EmbeddedDefault.IM_END);
       assertThat(end).doesNotContain(", \"");
       assertThat(tokenizer.decode(e.tokens(), prompt.length, firstEnd))
           .startsWith("Most constrained")
@@ -121,8 +120,8 @@ class WarmStartTest {
     List<int[]> prompts = new ArrayList<>();
     List<int[]> responses = new ArrayList<>();
     for (Problem p : problems) {
-      prompts.add(tokenizer.encode(ChatTemplate.userTurn(p.prompt())));
-      responses.add(tokenizer.encode(p.solution() + ChatTemplate.IM_END));
+      prompts.add(tokenizer.encodePrompt(p));
+      responses.add(tokenizer.encode(p.solution() + EmbeddedDefault.IM_END));
     }
     float[][] logprobs = new SequenceScorer(model).logprobs(prompts, responses, 1.0);
     return -Arrays.stream(logprobs).mapToDouble(l -> l[l.length - 1]).average().orElseThrow();

@@ -3,6 +3,7 @@ package io.prorl.engine.tokenizer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.prorl.engine.defaults.EmbeddedDefault;
+import io.prorl.tasks.ChatMessage;
 import io.prorl.tasks.Problem;
 import io.prorl.tasks.TaskFamilies;
 import java.nio.file.Files;
@@ -24,7 +25,9 @@ class TokenizerTest {
           "<answer>{\"0\": 1, \"1\": 2}</answer>",
           "  leading spaces,\ttabs\nand newlines\n\n",
           "unicode: caf\u00e9 \u00fcber \u4f60\u597d \uD83D\uDE00 \u2212\u00bd",
-          ChatTemplate.userTurn("What is 2 + 2?") + "4" + ChatTemplate.IM_END);
+          EmbeddedDefault.chatTemplate().render(List.of(ChatMessage.user("What is 2 + 2?")), true)
+              + "4"
+              + EmbeddedDefault.IM_END);
 
   @TempDir static Path dir;
   private static Path embedded;
@@ -32,7 +35,7 @@ class TokenizerTest {
   @BeforeAll
   static void writeEmbeddedTokenizer() throws Exception {
     embedded = dir.resolve("tokenizer.json");
-    Files.writeString(embedded, EmbeddedDefault.tokenizerJson());
+    EmbeddedDefault.writeTokenizer(embedded);
   }
 
   @Test
@@ -80,7 +83,8 @@ class TokenizerTest {
       long tokens = 0;
       for (String family : families.names()) {
         for (Problem p : families.generate(family, Map.of(), 999, 10)) {
-          String text = ChatTemplate.userTurn(p.prompt()) + p.solution();
+          String text =
+              EmbeddedDefault.chatTemplate().render(p.conversation(), true) + p.solution();
           chars += text.length();
           tokens += t.encode(text).length;
           assertThat(t.decode(t.encode(text))).isEqualTo(text);

@@ -294,7 +294,7 @@ public abstract class PhaseSettings extends TrackedTask implements StaticallyChe
                 Rendered.required(rc, topP, Double.class, "topP"),
                 0,
                 Rendered.required(rc, maxNewTokens, Integer.class, "maxNewTokens"),
-                TrainerConfig.STOP,
+                List.of(),
                 0))
         .scaleAdvantagesByStd(
             Rendered.required(rc, scaleAdvantagesByStd, Boolean.class, "scaleAdvantagesByStd"))

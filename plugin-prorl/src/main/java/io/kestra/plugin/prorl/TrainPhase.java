@@ -238,6 +238,8 @@ public class TrainPhase extends PhaseSettings implements RunnableTask<TrainPhase
         .resetRecommended(p.resetRecommended())
         .steps(p.steps())
         .resumedFromStep(p.resumedFromStep())
+        .updates(p.history().stream().mapToInt(StepMetrics::updates).sum())
+        .skippedUpdates(p.history().stream().mapToInt(StepMetrics::skippedUpdates).sum())
         .lastRewardMean(last == null ? null : Numbers.orNull(last.rewardMean()))
         .lastAccuracy(last == null ? null : Numbers.orNull(last.accuracy()))
         .lastKl(last == null ? null : Numbers.orNull(last.kl()))

@@ -38,6 +38,15 @@ public class TrainPhaseOutput implements io.kestra.core.models.tasks.Output {
   @Schema(title = "The step a resumed attempt continued after (0 when it started fresh).")
   private final int resumedFromStep;
 
+  @Schema(
+      title =
+          "Optimizer updates applied in this attempt's steps (0 when every group was dropped or"
+              + " every update skipped).")
+  private final int updates;
+
+  @Schema(title = "Updates of this attempt skipped for a non-finite loss or gradient.")
+  private final int skippedUpdates;
+
   @Schema(title = "Mean reward of the last step.")
   private final Double lastRewardMean;
 
