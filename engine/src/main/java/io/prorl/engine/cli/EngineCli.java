@@ -84,16 +84,14 @@ public final class EngineCli {
    * weights ({@link ModelInit}).
    */
   private static void init(Map<String, String> o) throws IOException {
-    SafeTensors.DType dtype =
-        switch (o.getOrDefault("dtype", "")) {
-          case "" -> null;
-          case "bf16" -> SafeTensors.DType.BF16;
-          case "f16" -> SafeTensors.DType.F16;
-          case "f32" -> SafeTensors.DType.F32;
-          default ->
-              throw new IllegalArgumentException(
-                  "--dtype must be bf16, f16 or f32, got '" + o.get("dtype") + "'");
-        };
+    SafeTensors.DType dtype = null;
+    if (o.containsKey("dtype")) {
+      try {
+        dtype = SafeTensors.DType.parse(o.get("dtype"));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--dtype " + e.getMessage(), e);
+      }
+    }
     long start = System.nanoTime();
     ModelInit.Result r =
         ModelInit.init(

@@ -58,6 +58,21 @@ public final class SafeTensors {
 
     final int bytes;
 
+    /**
+     * {@code bf16}, {@code f16} or {@code f32}, as commands and tasks write a dtype.
+     *
+     * @throws IllegalArgumentException naming the value otherwise
+     */
+    public static DType parse(String name) {
+      return switch (name) {
+        case "bf16" -> BF16;
+        case "f16" -> F16;
+        case "f32" -> F32;
+        default ->
+            throw new IllegalArgumentException("must be bf16, f16 or f32, got '" + name + "'");
+      };
+    }
+
     DType(int bytes) {
       this.bytes = bytes;
     }

@@ -11,6 +11,7 @@ import io.prorl.engine.checkpoint.RunLease;
 import io.prorl.engine.checkpoint.S3CheckpointStore;
 import io.prorl.engine.io.FileTrees;
 import io.prorl.engine.io.HfModelDir;
+import io.prorl.engine.io.SafeTensors;
 import io.prorl.engine.model.Qwen2Model;
 import io.prorl.engine.rl.CheckpointPlan;
 import io.prorl.engine.rl.PhaseLimits;
@@ -62,6 +63,7 @@ public final class TrainPhaseJob {
    *     carries the previous phase's moments across the reference reset (ProRL v2)
    * @param checkpointEvery a resume point every this many steps
    * @param keepLast step checkpoints of the run to keep besides phase starts and ends (0 = all)
+   * @param saveDtype the dtype of the checkpoints' policy files, or null for the start policy's
    * @param seed the run's seed; phase p uses Seeds.derive(seed, p)
    * @param device cpu, gpu or auto
    * @param datasetSha256 recorded in manifests
@@ -82,6 +84,7 @@ public final class TrainPhaseJob {
       boolean resetOptimizer,
       int checkpointEvery,
       int keepLast,
+      SafeTensors.DType saveDtype,
       long seed,
       String device,
       String datasetSha256,
@@ -127,6 +130,7 @@ public final class TrainPhaseJob {
       resolved.put("resetOptimizer", resetOptimizer);
       resolved.put("checkpointEvery", checkpointEvery);
       resolved.put("keepLast", keepLast);
+      resolved.put("saveDtype", saveDtype == null ? "the start policy's" : saveDtype.name());
       resolved.put("seed", seed);
       resolved.put("device", device);
       resolved.put("policy", startPolicy);
@@ -147,6 +151,7 @@ public final class TrainPhaseJob {
     private boolean resetOptimizer = Config.DEFAULT_RESET_OPTIMIZER;
     private int checkpointEvery = Config.DEFAULT_CHECKPOINT_EVERY;
     private int keepLast = Config.DEFAULT_KEEP_LAST;
+    private SafeTensors.DType saveDtype;
     private long seed = Config.DEFAULT_SEED;
     private String device = Config.DEFAULT_DEVICE;
     private String datasetSha256;
@@ -195,6 +200,12 @@ public final class TrainPhaseJob {
       return this;
     }
 
+    /** The checkpoints' policy dtype; null keeps the start policy's. */
+    public Builder saveDtype(SafeTensors.DType v) {
+      saveDtype = v;
+      return this;
+    }
+
     public Builder seed(long v) {
       seed = v;
       return this;
@@ -237,6 +248,7 @@ public final class TrainPhaseJob {
           resetOptimizer,
           checkpointEvery,
           keepLast,
+          saveDtype,
           seed,
           device,
           datasetSha256,
@@ -369,7 +381,10 @@ public final class TrainPhaseJob {
                   probe.startedFrom(),
                   config.datasetSha256(),
                   lineage(config))
-              .withPolicyDtype(HfModelDir.policyDtype(policyDir));
+              .withPolicyDtype(
+                  config.saveDtype() != null
+                      ? config.saveDtype()
+                      : HfModelDir.policyDtype(policyDir));
       try (Tokenizer tokenizer = Tokenizer.load(policyDir.resolve(HfModelDir.TOKENIZER));
           Qwen2Model policy = HfModelDir.loadForTraining(policyDir, device)) {
         long seed = Seeds.derive(config.seed(), phase);

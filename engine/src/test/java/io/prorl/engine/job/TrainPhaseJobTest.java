@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.prorl.engine.checkpoint.Checkpointer;
 import io.prorl.engine.checkpoint.FileCheckpointStore;
 import io.prorl.engine.defaults.EmbeddedDefault;
+import io.prorl.engine.io.HfModelDir;
 import io.prorl.engine.rl.LossConfig;
 import io.prorl.engine.rl.PhaseLimits;
 import io.prorl.engine.rl.TrainerConfig;
@@ -99,6 +100,27 @@ class TrainPhaseJobTest {
     assertThat(end.resolve("model.safetensors")).exists();
     assertThat(end.resolve("tokenizer.json")).exists();
     Checkpointer.verifyLocal(end);
+  }
+
+  @Test
+  void saveDtypeOverridesTheStartPolicysDtypeAndKeepsFp32MastersBesideIt() throws Exception {
+    TaskFamilies families = TaskFamilies.builtIn();
+    List<Problem> train = families.generate("arithmetic", Map.of(), 1, 20);
+    Path base = EmbeddedDefault.write(tmp.resolve("base"), 1); // f32
+    FileCheckpointStore store = new FileCheckpointStore(tmp.resolve("ckpt"));
+    TrainPhaseJob.Config bf16 =
+        TrainPhaseJob.Config.builder(store, "run1", base.toUri().toString())
+            .trainer(config(store, base, 1, "t").trainer())
+            .limits(new PhaseLimits(1, null, 0, 0, 0))
+            .saveDtype(io.prorl.engine.io.SafeTensors.DType.BF16)
+            .build();
+    TrainPhaseJob.Result r =
+        TrainPhaseJob.run(bf16, train, List.of(), families, TrainingListener.NONE);
+    Path end = Path.of(java.net.URI.create(r.result().checkpoint()));
+    assertThat(HfModelDir.policyDtype(end)).isEqualTo(io.prorl.engine.io.SafeTensors.DType.BF16);
+    assertThat(end.resolve(HfModelDir.MASTER_WEIGHTS)).exists();
+    assertThat(end.resolve("tokenizer_config.json")).exists();
+    assertThat(bf16.params().toString()).contains("BF16");
   }
 
   @Test

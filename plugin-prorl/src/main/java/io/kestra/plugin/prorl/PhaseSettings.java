@@ -2,6 +2,7 @@ package io.kestra.plugin.prorl;
 
 import io.kestra.core.models.property.Property;
 import io.kestra.core.runners.RunContext;
+import io.prorl.engine.io.SafeTensors;
 import io.prorl.engine.job.RunBudget;
 import io.prorl.engine.job.TrainPhaseJob;
 import io.prorl.engine.rl.GroupFilter;
@@ -190,6 +191,15 @@ public abstract class PhaseSettings extends TrackedTask implements StaticallyChe
   @Builder.Default
   private Property<Integer> keepLast = Property.ofValue(TrainPhaseJob.Config.DEFAULT_KEEP_LAST);
 
+  @Schema(
+      title =
+          "The dtype of the checkpoints' policy files: bf16, f16 or f32; empty = the start policy's.",
+      description =
+          "A policy saved in bf16 or f16 keeps fp32 master weights beside it, so training resumes"
+              + " exactly; evaluation and HF tools read the policy files.")
+  @Builder.Default
+  private Property<String> saveDtype = Property.ofValue("");
+
   @Schema(title = "The run's seed.")
   @Builder.Default
   private Property<Long> seed = Property.ofValue(TrainPhaseJob.Config.DEFAULT_SEED);
@@ -236,7 +246,27 @@ public abstract class PhaseSettings extends TrackedTask implements StaticallyChe
             StaticValues.integer(checkpointEvery),
             StaticValues.integer(keepLast),
             StaticValues.text(device).orElse(null)));
+    StaticValues.text(saveDtype)
+        .ifPresent(v -> {
+          try {
+            saveDtype(v);
+          } catch (IllegalArgumentException e) {
+            out.add(e.getMessage());
+          }
+        });
     return out;
+  }
+
+  /** The rendered saveDtype: null when empty (the start policy's dtype). */
+  private static SafeTensors.DType saveDtype(String value) {
+    if (value.isBlank()) {
+      return null;
+    }
+    try {
+      return SafeTensors.DType.parse(value.strip());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("saveDtype " + e.getMessage(), e);
+    }
   }
 
   /** Applies the rendered settings to a phase job's config. */
@@ -259,6 +289,7 @@ public abstract class PhaseSettings extends TrackedTask implements StaticallyChe
         .resetOptimizer(Rendered.required(rc, resetOptimizer, Boolean.class, "resetOptimizer"))
         .checkpointEvery(Rendered.required(rc, checkpointEvery, Integer.class, "checkpointEvery"))
         .keepLast(Rendered.required(rc, keepLast, Integer.class, "keepLast"))
+        .saveDtype(saveDtype(Rendered.required(rc, saveDtype, String.class, "saveDtype")))
         .seed(Rendered.required(rc, seed, Long.class, "seed"))
         .device(Rendered.required(rc, device, String.class, "device"));
   }
