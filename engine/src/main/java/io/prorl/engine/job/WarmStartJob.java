@@ -67,7 +67,7 @@ public final class WarmStartJob {
     DjlEngine.gradientsOffOnThisThread();
     Path work = Files.createTempDirectory("prorl-warm-start");
     Path tokenizerFile = work.resolve(HfModelDir.TOKENIZER);
-    Files.writeString(tokenizerFile, EmbeddedDefault.tokenizerJson());
+    EmbeddedDefault.writeTokenizer(tokenizerFile);
     Checkpointer checkpointer =
         new Checkpointer(
             config.store(), tokenizerFile, "embedded", config.datasetSha256(), config.lineage());
