@@ -185,7 +185,18 @@ public final class Qwen2Model implements AutoCloseable {
     NDArray x = embedding.get(ids);
     NDArray[] rope = rotary.tables(positions);
     for (int i = 0; i < layers.size(); i++) {
-      x = layers.get(i).forward(x, rope, bias, cache == null ? null : cache.layer(i));
+      // Each layer's intermediates (its [B, H, T, T] scores among them) are released when the layer
+      // is done, not when the caller's scope closes: DJL frees an array with its scope, so a
+      // 1,000-token prefill of 4 sequences through 24 layers held every layer's scores at once
+      // (killed at 24 GB). Autograd keeps its own references to what backward needs.
+      NDArray next;
+      try (NDScope layer = new NDScope()) {
+        layer.suppressNotUsedWarning();
+        next = layers.get(i).forward(x, rope, bias, cache == null ? null : cache.layer(i));
+        NDScope.unregister(next);
+      }
+      NDScope.register(next); // owned by the caller's scope, as before
+      x = next;
     }
     if (cache != null) {
       cache.advance((int) ids.getShape().get(1));

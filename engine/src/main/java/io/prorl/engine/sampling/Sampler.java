@@ -176,8 +176,10 @@ public final class Sampler {
       // one new token per sequence and no padding anywhere: every key is visible, no mask needed
       NDArray bias =
           needsMask || to - from > 1 ? AttentionInputs.bias(manager, valid, from, to) : null;
-      NDArray logits = model.forward(ids, positions, bias, cache);
-      return logits.get(new NDIndex(":, -1, :")).toFloatArray();
+      // only the last slot's logits are needed: the LM head runs on it alone ([B, 1, V]), not on
+      // every prompt position (TRL's logits_to_keep=1)
+      NDArray hidden = model.hidden(ids, positions, bias, cache);
+      return model.logits(hidden.get(new NDIndex(":, -1:, :"))).toFloatArray();
     }
   }
 
