@@ -344,6 +344,9 @@ final class ExprParser {
         if (peek().is("(") && peek().type() == Token.Type.OP) {
           arguments(args, kwargs);
         }
+        if (!Filters.NAMES.contains(name)) {
+          throw error("unsupported filter '" + name + "'");
+        }
         node = new Expr.Filter(node, name, args, kwargs);
       } else if (peek().type() == Token.Type.NAME && peek().text().equals("is")) {
         at++;
@@ -355,6 +358,9 @@ final class ExprParser {
           arguments(args, kwargs);
         } else if (startsTestArgument(peek())) {
           args.add(postfix(primary()));
+        }
+        if (!Tests.NAMES.contains(name)) {
+          throw error("unsupported test '" + name + "'");
         }
         node = new Expr.Test(node, name, args, negated);
       } else if (peek().is("(") && peek().type() == Token.Type.OP) {

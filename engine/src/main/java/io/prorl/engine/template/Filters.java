@@ -6,12 +6,49 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * jinja2's filters that chat templates use ({@code length}, {@code tojson}, {@code trim}, {@code
  * join}, {@code selectattr}, ...); an unknown filter is refused naming it, never passed through.
  */
 final class Filters {
+  /** The filters {@link #apply} knows; a template naming another is refused when it is parsed. */
+  static final Set<String> NAMES =
+      Set.of(
+          "length",
+          "count",
+          "tojson",
+          "trim",
+          "string",
+          "lower",
+          "upper",
+          "capitalize",
+          "title",
+          "first",
+          "last",
+          "join",
+          "default",
+          "d",
+          "items",
+          "list",
+          "reverse",
+          "replace",
+          "int",
+          "float",
+          "abs",
+          "safe",
+          "unique",
+          "selectattr",
+          "rejectattr",
+          "select",
+          "reject",
+          "map",
+          "sum",
+          "min",
+          "max",
+          "dictsort");
+
   private Filters() {}
 
   static Object apply(String name, Object v, List<Object> args, Map<String, Object> kwargs) {
@@ -106,10 +143,7 @@ final class Filters {
       case "abs" -> {
         return v instanceof Double d ? (Object) Math.abs(d) : (Object) Math.abs(Py.asLong(v));
       }
-      case "safe", "e", "escape" -> {
-        if (!name.equals("safe")) {
-          throw new TemplateException("unsupported filter '" + name + "' (autoescape is off)");
-        }
+      case "safe" -> {
         return v;
       }
       case "unique" -> {

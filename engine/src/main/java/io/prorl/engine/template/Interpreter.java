@@ -226,9 +226,6 @@ final class Interpreter {
             f.name(), v, args(f.args(), scope, line), kwargs(f.kwargs(), scope, line));
       }
       case Expr.Test t -> {
-        if (!Tests.NAMES.contains(t.name())) {
-          throw new TemplateException("unsupported test '" + t.name() + "'");
-        }
         Object v = evaluate(t.value(), scope, line);
         boolean r = Tests.apply(t.name(), v, args(t.args(), scope, line));
         return r != t.negated();

@@ -6,6 +6,7 @@ import java.util.Set;
 
 /** jinja2's tests ({@code x is defined}, {@code x is string}, ...); an unknown one is refused. */
 final class Tests {
+  /** The tests {@link #apply} knows; a template naming another is refused when it is parsed. */
   static final Set<String> NAMES =
       Set.of(
           "defined",

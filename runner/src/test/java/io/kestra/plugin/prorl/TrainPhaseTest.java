@@ -46,26 +46,19 @@ class TrainPhaseTest {
 
   @Test
   void aBadSaveDtypeIsRefusedNamingTheField() {
-    TrainPhase task =
-        TrainPhase.builder()
-            .id("phase")
-            .type(TrainPhase.class.getName())
-            .policy(Property.ofValue("file:///nonexistent"))
-            .dataset(Property.ofValue("file:///nonexistent.jsonl"))
-            .checkpointRoot(Property.ofValue("file:///tmp/x"))
-            .saveDtype(Property.ofValue("fp8"))
-            .build();
-    assertThat(task.staticViolations())
+    assertThat(withSaveDtype("fp8").staticViolations())
         .containsExactly("saveDtype must be bf16, f16 or f32, got 'fp8'");
-    TrainPhase ok =
-        TrainPhase.builder()
-            .id("phase")
-            .type(TrainPhase.class.getName())
-            .policy(Property.ofValue("file:///nonexistent"))
-            .dataset(Property.ofValue("file:///nonexistent.jsonl"))
-            .checkpointRoot(Property.ofValue("file:///tmp/x"))
-            .saveDtype(Property.ofValue("bf16"))
-            .build();
-    assertThat(ok.staticViolations()).isEmpty();
+    assertThat(withSaveDtype("bf16").staticViolations()).isEmpty();
+  }
+
+  private static TrainPhase withSaveDtype(String dtype) {
+    return TrainPhase.builder()
+        .id("phase")
+        .type(TrainPhase.class.getName())
+        .policy(Property.ofValue("file:///nonexistent"))
+        .dataset(Property.ofValue("file:///nonexistent.jsonl"))
+        .checkpointRoot(Property.ofValue("file:///tmp/x"))
+        .saveDtype(Property.ofValue(dtype))
+        .build();
   }
 }
