@@ -192,7 +192,7 @@ public final class Qwen2Model implements AutoCloseable {
       NDArray next;
       try (NDScope layer = new NDScope()) {
         layer.suppressNotUsedWarning();
-        next = layers.get(i).forward(x, rope, bias, cache == null ? null : cache.layer(i));
+        next = layers.get(i).forward(x, rope, bias, cache == null ? null : cache.layer(i), 0);
         NDScope.unregister(next);
       }
       NDScope.register(next); // owned by the caller's scope, as before
@@ -204,9 +204,43 @@ public final class Qwen2Model implements AutoCloseable {
     return finalNorm.apply(x);
   }
 
+  /**
+   * The final hidden states of a training forward, and the backward through the layers ({@link
+   * Trunk}); with {@code recompute}, one hidden state per layer is kept instead of every
+   * activation.
+   */
+  public Trunk trunk(NDArray ids, NDArray positions, NDArray bias, boolean recompute) {
+    return trunk(ids, positions, bias, recompute, Trunk.QUERY_CHUNK);
+  }
+
+  /**
+   * {@link #trunk(NDArray, NDArray, NDArray, boolean)} with recompute's attention formed {@code
+   * queryChunk} queries at a time.
+   */
+  public Trunk trunk(
+      NDArray ids, NDArray positions, NDArray bias, boolean recompute, int queryChunk) {
+    return Trunk.of(this, ids, positions, bias, recompute, queryChunk);
+  }
+
   /** The LM head: logits [..., vocab] of final hidden states [..., D]. */
   public NDArray logits(NDArray hidden) {
     return hidden.matMul(lmHead.transpose());
+  }
+
+  NDArray embedding() {
+    return embedding;
+  }
+
+  List<DecoderLayer> layers() {
+    return layers;
+  }
+
+  RmsNorm finalNorm() {
+    return finalNorm;
+  }
+
+  Rotary rotary() {
+    return rotary;
   }
 
   public ModelConfig config() {

@@ -3,8 +3,8 @@ package io.prorl.engine.parallel;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import io.prorl.engine.model.Autograd;
 import io.prorl.engine.model.Qwen2Model;
 import java.util.List;
 
@@ -35,6 +35,12 @@ public final class DataParallel {
     Part<R> build(NDManager manager, int from, int to);
   }
 
+  /** Runs the forward and backward(s) of items {@code [from, to)} itself, with grad mode on. */
+  @FunctionalInterface
+  public interface LaneWork<R> {
+    R run(NDManager manager, int from, int to);
+  }
+
   /**
    * Zeroes no gradient: call {@code Gradients.zero} first. Returns each lane's result, in lane
    * order, after every lane's backward has finished.
@@ -43,6 +49,24 @@ public final class DataParallel {
    */
   public static <R> List<R> backward(
       Qwen2Model model, int n, int lanes, int minPerLane, LossOf<R> lossOf) {
+    return run(
+        model,
+        n,
+        lanes,
+        minPerLane,
+        (m, from, to) -> {
+          Part<R> part = lossOf.build(m, from, to);
+          Autograd.backward(part.loss());
+          return part.result();
+        });
+  }
+
+  /**
+   * Like {@link #backward}, for lanes that back-propagate in stages themselves ({@link Autograd}):
+   * each lane runs with its own thread's grad mode on, its own manager and scope.
+   */
+  public static <R> List<R> run(
+      Qwen2Model model, int n, int lanes, int minPerLane, LaneWork<R> work) {
     return Lanes.map(
         n,
         lanes,
@@ -52,10 +76,7 @@ public final class DataParallel {
           try (NDManager m = model.manager().newSubManager();
               NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            Part<R> part = lossOf.build(m, from, to);
-            NDArray ones = m.ones(part.loss().getShape(), part.loss().getDataType());
-            JniUtils.backward((PtNDArray) part.loss(), (PtNDArray) ones, false, false);
-            return List.of(part.result());
+            return List.of(work.run(m, from, to));
           } finally {
             JniUtils.setGradMode(false);
           }

@@ -100,6 +100,77 @@ public final class GrpoLoss {
         normaliser != null
             ? normaliser
             : new Normaliser(mask.sum().getFloat(), (int) mask.getShape().get(0));
+    Sums s = weighted(logp, oldLogp, refLogp, advantages, mask, weights(mask, n), entropy);
+    double tokens = Math.max(1.0, s.tokens());
+    return new Result(
+        s.loss(),
+        s.clipLow() / tokens,
+        s.clipHigh() / tokens,
+        s.ratio() / tokens,
+        s.kl() / tokens,
+        s.clipDual() / tokens);
+  }
+
+  /**
+   * The per-token weights that make {@code sum(x * w)} verl's {@code agg_loss} of a whole
+   * mini-batch (see the class comment), from a share's mask:
+   *
+   * <pre>
+   *   TOKEN:    w_{i,t} = mask_{i,t} / sum_i |o_i|
+   *   SEQUENCE: w_{i,t} = mask_{i,t} / (|o_i| * sequences)
+   * </pre>
+   */
+  private NDArray weights(NDArray mask, Normaliser n) {
+    NDManager m = mask.getManager();
+    if (config.aggregation() == LossConfig.Aggregation.TOKEN) {
+      return mask.div(JavaArrays.scalar(m, Math.max(1.0, n.tokens())));
+    }
+    NDArray lengths = mask.sum(new int[] {1}, true).maximum(JavaArrays.scalar(m, 1));
+    return mask.div(lengths).div(JavaArrays.scalar(m, Math.max(1, n.sequences())));
+  }
+
+  /**
+   * The per-token weight of response {@code i}'s counted tokens in a mini-batch's loss: {@link
+   * #weights} for a response of {@code counted} counted tokens, from Java numbers, so that a
+   * mini-batch can be cut into chunks of positions whose losses sum to the whole.
+   */
+  public double tokenWeight(int counted, Normaliser n) {
+    if (config.aggregation() == LossConfig.Aggregation.TOKEN) {
+      return 1.0 / Math.max(1.0, n.tokens());
+    }
+    return 1.0 / (Math.max(1, counted) * (double) Math.max(1, n.sequences()));
+  }
+
+  /**
+   * A weighted loss and its metrics as sums over counted tokens (divide by {@code tokens} for
+   * means), so that chunks of positions add up.
+   *
+   * @param loss {@code sum(w * (l_clip + beta * KL - entropyCoef * entropy))}
+   * @param tokens counted tokens
+   */
+  public record Sums(
+      NDArray loss,
+      double tokens,
+      double clipLow,
+      double clipHigh,
+      double clipDual,
+      double ratio,
+      double kl) {}
+
+  /**
+   * The loss on [B, n] tokens weighted by {@code weights} (0 where {@code mask} is 0; {@link
+   * #tokenWeight}), and the metric sums over {@code mask}'s tokens.
+   *
+   * @param entropy [B, n] entropy (with gradient), or null when entropyCoef is 0
+   */
+  public Sums weighted(
+      NDArray logp,
+      NDArray oldLogp,
+      NDArray refLogp,
+      NDArray advantages,
+      NDArray mask,
+      NDArray weights,
+      NDArray entropy) {
     NDManager m = logp.getManager();
     NDArray a = advantages.reshape(-1, 1);
     NDArray ratio = logp.sub(oldLogp.stopGradient()).clip(-LOG_RATIO_LIMIT, LOG_RATIO_LIMIT).exp();
@@ -112,12 +183,12 @@ public final class GrpoLoss {
       NDArray bound = a.mul(JavaArrays.scalar(m, config.clipRatioC())).neg();
       NDArray dualClipped = NDArrays.minimum(perToken, bound);
       dual =
-          maskedMean(
+          maskedSum(
               perToken.stopGradient().gt(bound).toType(DataType.FLOAT32, false).mul(negative),
               mask);
       perToken = NDArrays.where(a.lt(0f).broadcast(perToken.getShape()), dualClipped, perToken);
     }
-    NDArray loss = aggregate(perToken, mask, n);
+    NDArray loss = perToken.mul(weights).sum();
 
     double kl = 0;
     if (config.klCoef() > 0) {
@@ -126,41 +197,31 @@ public final class GrpoLoss {
       }
       NDArray delta = refLogp.stopGradient().sub(logp).clip(-LOG_RATIO_LIMIT, LOG_RATIO_LIMIT);
       NDArray k3 = delta.exp().sub(delta).sub(JavaArrays.scalar(m, 1)).clip(-K3_LIMIT, K3_LIMIT);
-      loss = loss.add(aggregate(k3, mask, n).mul(JavaArrays.scalar(m, config.klCoef())));
-      kl = maskedMean(k3, mask);
+      loss = loss.add(k3.mul(weights).sum().mul(JavaArrays.scalar(m, config.klCoef())));
+      kl = maskedSum(k3, mask);
     }
     if (config.entropyCoef() > 0) {
       if (entropy == null) {
         throw new IllegalArgumentException("entropyCoef > 0 needs the per-token entropy");
       }
-      loss = loss.sub(aggregate(entropy, mask, n).mul(JavaArrays.scalar(m, config.entropyCoef())));
+      loss = loss.sub(entropy.mul(weights).sum().mul(JavaArrays.scalar(m, config.entropyCoef())));
     }
     NDArray r = ratio.stopGradient();
     NDArray positive = a.gt(0f).toType(DataType.FLOAT32, false);
     NDArray low = r.lt((float) (1 - config.epsLow())).toType(DataType.FLOAT32, false).mul(negative);
     NDArray high =
         r.gt((float) (1 + config.epsHigh())).toType(DataType.FLOAT32, false).mul(positive);
-    return new Result(
-        loss, maskedMean(low, mask), maskedMean(high, mask), maskedMean(r, mask), kl, dual);
+    return new Sums(
+        loss,
+        mask.sum().getFloat(),
+        maskedSum(low, mask),
+        maskedSum(high, mask),
+        dual,
+        maskedSum(r, mask),
+        kl);
   }
 
-  /** verl's {@code agg_loss}: token-mean or seq-mean-token-mean, by the whole mini-batch. */
-  private NDArray aggregate(NDArray perToken, NDArray mask, Normaliser n) {
-    NDManager m = perToken.getManager();
-    NDArray masked = perToken.mul(mask);
-    if (config.aggregation() == LossConfig.Aggregation.TOKEN) {
-      return masked.sum().div(JavaArrays.scalar(m, Math.max(1.0, n.tokens())));
-    }
-    NDArray lengths = mask.sum(new int[] {1}).maximum(JavaArrays.scalar(m, 1));
-    return masked
-        .sum(new int[] {1})
-        .div(lengths)
-        .sum()
-        .div(JavaArrays.scalar(m, Math.max(1, n.sequences())));
-  }
-
-  private static double maskedMean(NDArray x, NDArray mask) {
-    NDArray d = x.stopGradient();
-    return d.mul(mask).sum().getFloat() / Math.max(1f, mask.sum().getFloat());
+  private static double maskedSum(NDArray x, NDArray mask) {
+    return x.stopGradient().mul(mask).sum().getFloat();
   }
 }

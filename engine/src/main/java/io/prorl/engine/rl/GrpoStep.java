@@ -142,7 +142,7 @@ public final class GrpoStep {
 
   /** {@code model}'s log-probs of the samples' responses, without gradient. */
   private float[][] logprobs(Qwen2Model model, List<PolicySample> samples) {
-    return new SequenceScorer(model)
+    return new SequenceScorer(model, Lanes.configured(), config.memory().logitChunk())
         .logprobs(
             samples.stream().map(PolicySample::prompt).toList(),
             samples.stream().map(PolicySample::response).toList(),
@@ -180,7 +180,8 @@ public final class GrpoStep {
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
       PolicyGradient.Stats sum =
-          new PolicyGradient(policy, config.loss(), temperature(), Lanes.configured())
+          new PolicyGradient(
+                  policy, config.loss(), temperature(), Lanes.configured(), config.memory())
               .backward(batch);
       if (!Float.isFinite(sum.loss())) {
         Gradients.zero(policy.parameters().values());

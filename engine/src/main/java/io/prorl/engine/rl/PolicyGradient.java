@@ -2,13 +2,15 @@ package io.prorl.engine.rl;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import io.prorl.engine.JavaArrays;
 import io.prorl.engine.model.Qwen2Model;
 import io.prorl.engine.optim.Gradients;
 import io.prorl.engine.parallel.DataParallel;
 import io.prorl.engine.parallel.Lanes;
-import io.prorl.engine.scoring.SequenceScorer;
+import io.prorl.engine.scoring.ChunkedLossBackward;
+import io.prorl.engine.scoring.PredictionBatch;
+import io.prorl.engine.scoring.TokenLogprobs;
+import io.prorl.engine.scoring.TrainingMemory;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,16 +26,20 @@ public final class PolicyGradient {
   private final LossConfig loss;
   private final double temperature;
   private final int lanes;
+  private final TrainingMemory memory;
 
   /**
    * @param temperature the sampling temperature: logits are divided by it before the softmax
-   * @param lanes threads the mini-batch is split across
+   * @param lanes threads each micro-batch is split across
+   * @param memory chunked LM head, micro-batches and recompute (each gives the same gradient)
    */
-  public PolicyGradient(Qwen2Model policy, LossConfig loss, double temperature, int lanes) {
+  public PolicyGradient(
+      Qwen2Model policy, LossConfig loss, double temperature, int lanes, TrainingMemory memory) {
     this.policy = policy;
     this.loss = loss;
     this.temperature = temperature;
     this.lanes = lanes;
+    this.memory = memory;
   }
 
   /**
@@ -53,85 +59,131 @@ public final class PolicyGradient {
       double ratioSum,
       List<float[]> logpBefore) {}
 
-  /** Zeroes the policy's gradients and fills them with the gradient of the mini-batch's loss. */
+  /**
+   * Zeroes the policy's gradients and fills them with the gradient of the mini-batch's loss: one
+   * micro-batch at a time ({@link TrainingMemory#microBatches}), each split across lanes, every
+   * share's loss normalised by the whole mini-batch so the gradients accumulate to the whole one.
+   */
   public Stats backward(List<PolicySample> batch) {
     double countedTokens = 0;
-    for (PolicySample s : batch) {
+    int[] promptLengths = new int[batch.size()];
+    int[] responseLengths = new int[batch.size()];
+    for (int i = 0; i < batch.size(); i++) {
+      PolicySample s = batch.get(i);
       countedTokens += s.countedTokens();
+      promptLengths[i] = s.prompt().length;
+      responseLengths[i] = s.response().length;
     }
     GrpoLoss.Normaliser whole = new GrpoLoss.Normaliser(countedTokens, batch.size());
     Gradients.zero(policy.parameters().values());
-    List<Stats> parts =
-        DataParallel.backward(
-            policy,
-            batch.size(),
-            lanes,
-            Lanes.MIN_PER_LANE,
-            (m, from, to) -> laneLoss(m, batch.subList(from, to), whole));
+    List<Stats> parts = new ArrayList<>();
+    for (int[] range : memory.microBatches(promptLengths, responseLengths)) {
+      List<PolicySample> micro = batch.subList(range[0], range[1]);
+      parts.addAll(
+          DataParallel.run(
+              policy,
+              micro.size(),
+              lanes,
+              Lanes.MIN_PER_LANE,
+              (m, from, to) -> laneLoss(m, micro.subList(from, to), whole)));
+    }
     return sum(parts);
   }
 
-  /** The loss of {@code share} (normalised by the whole mini-batch) and its metric sums. */
-  private DataParallel.Part<Stats> laneLoss(
-      NDManager m, List<PolicySample> share, GrpoLoss.Normaliser whole) {
+  /**
+   * Forward and backward of {@code share}'s loss (normalised by the whole mini-batch), chunk by
+   * chunk of response positions ({@link ChunkedLossBackward}); its metric sums.
+   */
+  private Stats laneLoss(NDManager m, List<PolicySample> share, GrpoLoss.Normaliser whole) {
+    PredictionBatch in =
+        PredictionBatch.responses(
+            share.stream().map(PolicySample::prompt).toList(),
+            share.stream().map(PolicySample::response).toList());
     int b = share.size();
-    int r = Math.max(1, share.stream().mapToInt(s -> s.response().length).max().orElse(1));
+    int r = in.width();
     boolean withRef = loss.klCoef() > 0;
+    GrpoLoss grpo = new GrpoLoss(loss);
     float[] old = new float[b * r];
     float[] ref = withRef ? new float[b * r] : null;
     float[] counted = new float[b * r];
+    float[] weights = new float[b * r];
     float[] advantages = new float[b];
     for (int i = 0; i < b; i++) {
       PolicySample s = share.get(i);
       advantages[i] = (float) s.advantage();
+      if (withRef && s.refLogp() == null) {
+        throw new IllegalArgumentException("klCoef > 0 needs every sample's refLogp");
+      }
+      float w = s.counted() ? (float) grpo.tokenWeight(s.countedTokens(), whole) : 0f;
       for (int t = 0; t < s.response().length; t++) {
         old[i * r + t] = s.oldLogp()[t];
         counted[i * r + t] = s.counted() ? 1f : 0f;
+        weights[i * r + t] = w;
         if (withRef) {
-          if (s.refLogp() == null) {
-            throw new IllegalArgumentException("klCoef > 0 needs every sample's refLogp");
-          }
           ref[i * r + t] = s.refLogp()[t];
         }
       }
     }
-    SequenceScorer.Scored scored =
-        new SequenceScorer(policy)
-            .score(
-                m,
-                share.stream().map(PolicySample::prompt).toList(),
-                share.stream().map(PolicySample::response).toList(),
-                temperature);
-    NDArray mask = scored.mask().mul(JavaArrays.tensor(m, counted, new Shape(b, r)));
-    GrpoLoss.Result result =
-        new GrpoLoss(loss)
-            .compute(
-                scored.logprobs(),
-                JavaArrays.tensor(m, old, new Shape(b, r)),
-                ref == null ? null : JavaArrays.tensor(m, ref, new Shape(b, r)),
-                JavaArrays.tensor(m, advantages),
-                mask,
-                scored.entropy(),
-                whole);
-    double tokens = mask.sum().getFloat();
-    double entropySum = scored.entropy().stopGradient().mul(mask).sum().getFloat();
-    float[] flat = scored.logprobs().stopGradient().toFloatArray();
-    List<float[]> before = new ArrayList<>(b);
+    float[][] before = new float[b][];
     for (int i = 0; i < b; i++) {
-      before.add(java.util.Arrays.copyOfRange(flat, i * r, i * r + share.get(i).response().length));
+      before[i] = new float[share.get(i).response().length];
     }
-    return new DataParallel.Part<>(
-        result.loss(),
-        new Stats(
-            result.loss().getFloat(),
-            tokens,
-            entropySum,
-            result.kl() * tokens,
-            result.clipFractionLow() * tokens,
-            result.clipFractionHigh() * tokens,
-            result.clipFractionDual() * tokens,
-            result.ratioMean() * tokens,
-            before));
+    List<Stats> chunks =
+        ChunkedLossBackward.run(
+            policy,
+            m,
+            in,
+            temperature,
+            loss.entropyCoef() > 0 ? TokenLogprobs.Entropy.GRADIENT : TokenLogprobs.Entropy.VALUE,
+            memory,
+            (cm, scores, from, to) -> {
+              NDArray mask = in.slice(cm, counted, from, to);
+              GrpoLoss.Sums sums =
+                  grpo.weighted(
+                      scores.logp(),
+                      in.slice(cm, old, from, to),
+                      withRef ? in.slice(cm, ref, from, to) : null,
+                      JavaArrays.tensor(cm, advantages),
+                      mask,
+                      in.slice(cm, weights, from, to),
+                      scores.entropy());
+              keep(scores.logp().stopGradient().toFloatArray(), before, from, to);
+              double entropySum = scores.entropy().stopGradient().mul(mask).sum().getFloat();
+              return new ChunkedLossBackward.Chunk<>(
+                  sums.loss(),
+                  new Stats(
+                      sums.loss().getFloat(),
+                      sums.tokens(),
+                      entropySum,
+                      sums.kl(),
+                      sums.clipLow(),
+                      sums.clipHigh(),
+                      sums.clipDual(),
+                      sums.ratio(),
+                      List.of()));
+            });
+    Stats lane = sum(chunks);
+    return new Stats(
+        lane.loss(),
+        lane.tokens(),
+        lane.entropySum(),
+        lane.klSum(),
+        lane.clipLowSum(),
+        lane.clipHighSum(),
+        lane.clipDualSum(),
+        lane.ratioSum(),
+        java.util.Arrays.asList(before));
+  }
+
+  /** Copies a chunk's [B, to - from] log-probs into each response's own array. */
+  private static void keep(float[] chunk, float[][] into, int from, int to) {
+    int n = to - from;
+    for (int b = 0; b < into.length; b++) {
+      int len = Math.min(n, into[b].length - from);
+      if (len > 0) {
+        System.arraycopy(chunk, b * n, into[b], from, len);
+      }
+    }
   }
 
   private static Stats sum(List<Stats> lanes) {

@@ -1,6 +1,7 @@
 package io.prorl.engine.rl;
 
 import io.prorl.engine.sampling.SamplingParams;
+import io.prorl.engine.scoring.TrainingMemory;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,6 +25,8 @@ import java.util.List;
  * @param surrogateGuard after each mini-batch update, rescore it without gradient and log the
  *     surrogate's first-order gain ({@link SurrogateGain}); one extra no-gradient forward per
  *     update, 17-19% of a tiny step (BENCHMARKS.md), so off unless asked for
+ * @param memory how the update's forward and backward bound their memory (chunked LM head,
+ *     micro-batches, recompute); the gradient is the same either way
  */
 public record TrainerConfig(
     int promptsPerStep,
@@ -39,7 +42,8 @@ public record TrainerConfig(
     int maxSamplingRounds,
     double weightDecay,
     GroupFilter groupFilter,
-    boolean surrogateGuard) {
+    boolean surrogateGuard,
+    TrainingMemory memory) {
 
   /** This project's defaults for the embedded tiny policy on 2 CPU cores. */
   public static final TrainerConfig DEFAULTS =
@@ -57,9 +61,13 @@ public record TrainerConfig(
           3,
           0.0,
           GroupFilter.REWARD_VARIANCE,
-          false);
+          false,
+          TrainingMemory.DEFAULTS);
 
   public TrainerConfig {
+    if (memory == null) {
+      throw new IllegalArgumentException("memory must be set, got null");
+    }
     if (groupFilter == null) {
       throw new IllegalArgumentException(
           "groupFilter must be REWARD_VARIANCE or ACCURACY, got null");
@@ -131,6 +139,7 @@ public record TrainerConfig(
     private double weightDecay;
     private GroupFilter groupFilter;
     private boolean surrogateGuard;
+    private TrainingMemory memory;
 
     private Builder(TrainerConfig c) {
       promptsPerStep = c.promptsPerStep;
@@ -147,6 +156,7 @@ public record TrainerConfig(
       weightDecay = c.weightDecay;
       groupFilter = c.groupFilter;
       surrogateGuard = c.surrogateGuard;
+      memory = c.memory;
     }
 
     public Builder promptsPerStep(int v) {
@@ -219,6 +229,11 @@ public record TrainerConfig(
       return this;
     }
 
+    public Builder memory(TrainingMemory v) {
+      memory = v;
+      return this;
+    }
+
     public TrainerConfig build() {
       return new TrainerConfig(
           promptsPerStep,
@@ -234,7 +249,8 @@ public record TrainerConfig(
           maxSamplingRounds,
           weightDecay,
           groupFilter,
-          surrogateGuard);
+          surrogateGuard,
+          memory);
     }
   }
 }

@@ -3,17 +3,17 @@ package io.prorl.engine.rl;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.Shape;
 import io.prorl.engine.DjlEngine;
-import io.prorl.engine.JavaArrays;
-import io.prorl.engine.model.AttentionInputs;
 import io.prorl.engine.model.Qwen2Model;
 import io.prorl.engine.optim.AdamW;
 import io.prorl.engine.optim.GradientClipping;
 import io.prorl.engine.optim.Gradients;
-import io.prorl.engine.optim.LanguageModelLoss;
 import io.prorl.engine.parallel.DataParallel;
 import io.prorl.engine.parallel.Lanes;
+import io.prorl.engine.scoring.ChunkedLossBackward;
+import io.prorl.engine.scoring.PredictionBatch;
+import io.prorl.engine.scoring.TokenLogprobs;
+import io.prorl.engine.scoring.TrainingMemory;
 import io.prorl.engine.tokenizer.Tokenizer;
 import io.prorl.tasks.Problem;
 import java.util.ArrayList;
@@ -54,6 +54,8 @@ public final class WarmStart {
    *     tokens
    * @param maxTokens examples longer than this (prompt + solution) are skipped
    * @param seed batch order
+   * @param memory how each step's forward and backward bound their memory (the gradient is the
+   *     same)
    */
   public record Config(
       int steps,
@@ -62,12 +64,36 @@ public final class WarmStart {
       double finalLrFraction,
       double endWeight,
       int maxTokens,
-      long seed) {
+      long seed,
+      TrainingMemory memory) {
 
     /** The quickstart's warm start; every default of the WarmStart task comes from here. */
     public static final Config DEFAULTS = new Config(200, 32, 2e-3, 0.1, 4.0, 256, 1);
 
+    /** A warm start with {@link TrainingMemory#DEFAULTS}. */
+    public Config(
+        int steps,
+        int batchSize,
+        double learningRate,
+        double finalLrFraction,
+        double endWeight,
+        int maxTokens,
+        long seed) {
+      this(
+          steps,
+          batchSize,
+          learningRate,
+          finalLrFraction,
+          endWeight,
+          maxTokens,
+          seed,
+          TrainingMemory.DEFAULTS);
+    }
+
     public Config {
+      if (memory == null) {
+        throw new IllegalArgumentException("memory must be set, got null");
+      }
       List<String> bad = violations(steps, batchSize, learningRate, finalLrFraction, endWeight);
       if (!bad.isEmpty()) {
         throw new IllegalArgumentException(String.join("; ", bad));
@@ -102,28 +128,36 @@ public final class WarmStart {
 
     public Config withSteps(int value) {
       return new Config(
-          value, batchSize, learningRate, finalLrFraction, endWeight, maxTokens, seed);
+          value, batchSize, learningRate, finalLrFraction, endWeight, maxTokens, seed, memory);
     }
 
     public Config withBatchSize(int value) {
-      return new Config(steps, value, learningRate, finalLrFraction, endWeight, maxTokens, seed);
+      return new Config(
+          steps, value, learningRate, finalLrFraction, endWeight, maxTokens, seed, memory);
     }
 
     public Config withLearningRate(double value) {
-      return new Config(steps, batchSize, value, finalLrFraction, endWeight, maxTokens, seed);
+      return new Config(
+          steps, batchSize, value, finalLrFraction, endWeight, maxTokens, seed, memory);
     }
 
     public Config withEndWeight(double value) {
-      return new Config(steps, batchSize, learningRate, finalLrFraction, value, maxTokens, seed);
+      return new Config(
+          steps, batchSize, learningRate, finalLrFraction, value, maxTokens, seed, memory);
     }
 
     public Config withFinalLrFraction(double value) {
-      return new Config(steps, batchSize, learningRate, value, endWeight, maxTokens, seed);
+      return new Config(steps, batchSize, learningRate, value, endWeight, maxTokens, seed, memory);
+    }
+
+    public Config withMemory(TrainingMemory value) {
+      return new Config(
+          steps, batchSize, learningRate, finalLrFraction, endWeight, maxTokens, seed, value);
     }
 
     public Config withSeed(long value) {
       return new Config(
-          steps, batchSize, learningRate, finalLrFraction, endWeight, maxTokens, value);
+          steps, batchSize, learningRate, finalLrFraction, endWeight, maxTokens, value, memory);
     }
 
     /**
@@ -185,7 +219,7 @@ public final class WarmStart {
         for (int i = 0; i < config.batchSize(); i++) {
           batch.add(examples.get(rng.nextInt(examples.size())));
         }
-        float loss = step(model, adam, batch, config.learningRateAt(step));
+        float loss = step(model, adam, batch, config.learningRateAt(step), config.memory());
         if (step >= config.steps() * 9 / 10) {
           tail += loss;
           tailCount++;
@@ -246,10 +280,11 @@ public final class WarmStart {
    * One AdamW step on the weighted next-token loss of {@code batch} ({@link #backward}), after
    * global-norm clipping at 1.
    */
-  private static float step(Qwen2Model model, AdamW adam, List<Example> batch, double lr) {
+  private static float step(
+      Qwen2Model model, AdamW adam, List<Example> batch, double lr, TrainingMemory memory) {
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
-      float value = backward(model, batch, Lanes.configured());
+      float value = backward(model, batch, Lanes.configured(), memory);
       Map<String, NDArray> grads = new HashMap<>();
       model.parameters().forEach((name, p) -> grads.put(name, p.getGradient()));
       double norm = GradientClipping.clipGlobalNorm(grads.values(), 1.0);
@@ -268,7 +303,8 @@ public final class WarmStart {
 
   /**
    * Zeroes the model's gradients and fills them with the gradient of the weighted next-token loss
-   * of {@code batch}, its forward and backward split across {@code lanes}; returns the loss:
+   * of {@code batch}, one micro-batch at a time, each split across {@code lanes}, the LM head by
+   * chunks ({@link TrainingMemory}); returns the loss:
    *
    * <pre>
    *   L = - sum_i sum_t w_it * log p(x_i,t+1 | x_i,<=t) / sum_i sum_t w_it
@@ -276,59 +312,64 @@ public final class WarmStart {
    *
    * The parameters must require gradients; the caller owns the NDScope around the call.
    */
-  static float backward(Qwen2Model model, List<Example> batch, int lanes) {
+  static float backward(Qwen2Model model, List<Example> batch, int lanes, TrainingMemory memory) {
     double totalWeight = 0;
-    for (Example e : batch) {
-      for (float w : e.weights()) {
+    int[] lengths = new int[batch.size()];
+    for (int i = 0; i < batch.size(); i++) {
+      for (float w : batch.get(i).weights()) {
         totalWeight += w;
       }
+      lengths[i] = batch.get(i).tokens().length - 1;
     }
-    double denominator = Math.max(1.0, totalWeight);
+    // each prediction's weight in L, so that the shares' losses sum to the whole
+    double scale = 1.0 / Math.max(1.0, totalWeight);
     Gradients.zero(model.parameters().values());
-    List<Float> parts =
-        DataParallel.backward(
-            model,
-            batch.size(),
-            lanes,
-            Lanes.MIN_PER_LANE,
-            (m, from, to) -> {
-              NDArray loss =
-                  lossOf(model, m, batch.subList(from, to)).div(JavaArrays.scalar(m, denominator));
-              return new DataParallel.Part<>(loss, loss.getFloat());
-            });
     float value = 0;
-    for (float part : parts) {
-      value += part;
+    for (int[] range : memory.microBatches(new int[batch.size()], lengths)) {
+      List<Example> micro = batch.subList(range[0], range[1]);
+      List<Float> parts =
+          DataParallel.run(
+              model,
+              micro.size(),
+              lanes,
+              Lanes.MIN_PER_LANE,
+              (m, from, to) -> laneLoss(model, m, micro.subList(from, to), scale, memory));
+      for (float part : parts) {
+        value += part;
+      }
     }
     return value;
   }
 
-  /** - sum of the weighted log-likelihoods of {@code examples}, padded to their longest. */
-  private static NDArray lossOf(Qwen2Model model, NDManager m, List<Example> examples) {
-    int b = examples.size();
-    int t = examples.stream().mapToInt(e -> e.tokens().length).max().orElseThrow() - 1;
-    int[][] inputs = new int[b][t];
-    boolean[][] valid = new boolean[b][t];
-    long[] targets = new long[b * t];
-    float[] weight = new float[b * t];
-    for (int i = 0; i < b; i++) {
-      Example e = examples.get(i);
-      for (int j = 0; j + 1 < e.tokens().length; j++) {
-        inputs[i][j] = e.tokens()[j];
-        valid[i][j] = true;
-        targets[i * t + j] = e.tokens()[j + 1];
-        weight[i * t + j] = e.weights()[j];
+  /** Forward and backward of {@code examples}' share of L; returns that share. */
+  private static float laneLoss(
+      Qwen2Model model, NDManager m, List<Example> examples, double scale, TrainingMemory memory) {
+    List<float[]> weights = new ArrayList<>();
+    for (Example e : examples) {
+      float[] w = new float[e.weights().length];
+      for (int j = 0; j < w.length; j++) {
+        w[j] = (float) (-e.weights()[j] * scale);
       }
+      weights.add(w);
     }
-    NDArray logits =
-        model.forward(
-            AttentionInputs.ids(m, inputs, 0, t),
-            AttentionInputs.positions(m, valid, 0, t),
-            AttentionInputs.bias(m, valid, 0, t),
-            null);
-    return LanguageModelLoss.weightedSum(
-        logits,
-        JavaArrays.tensor(m, targets, new Shape(b, t, 1)),
-        JavaArrays.tensor(m, weight, new Shape(b, t)));
+    PredictionBatch in =
+        PredictionBatch.nextTokens(examples.stream().map(Example::tokens).toList(), weights);
+    List<Float> chunks =
+        ChunkedLossBackward.run(
+            model,
+            m,
+            in,
+            1.0,
+            TokenLogprobs.Entropy.NONE,
+            memory,
+            (cm, scores, from, to) -> {
+              NDArray loss = scores.logp().mul(in.slice(cm, in.mask(), from, to)).sum();
+              return new ChunkedLossBackward.Chunk<>(loss, loss.getFloat());
+            });
+    float sum = 0;
+    for (float c : chunks) {
+      sum += c;
+    }
+    return sum;
   }
 }

@@ -8,7 +8,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.prorl.engine.DjlEngine;
 import io.prorl.engine.JavaArrays;
-import io.prorl.engine.model.AttentionInputs;
 import io.prorl.engine.model.Qwen2Model;
 import io.prorl.engine.parallel.Lanes;
 import java.util.Arrays;
@@ -50,14 +49,15 @@ public final class SequenceScorer {
   }
 
   /**
-   * @param logitChunk positions the LM head runs on at once in {@link #logprobs}
+   * @param logitChunk positions the LM head runs on at once in {@link #logprobs} (0: all)
    */
   public SequenceScorer(Qwen2Model model, int lanes, int logitChunk) {
     if (lanes < 1) {
       throw new IllegalArgumentException("lanes must be at least 1, got " + lanes);
     }
-    if (logitChunk < 1) {
-      throw new IllegalArgumentException("logitChunk must be at least 1, got " + logitChunk);
+    if (logitChunk < 0) {
+      throw new IllegalArgumentException(
+          "logitChunk must be >= 0 (0 = no chunking), got " + logitChunk);
     }
     this.model = model;
     this.lanes = lanes;
@@ -81,76 +81,22 @@ public final class SequenceScorer {
     return score(manager, prompts, responses, temperature, true);
   }
 
-  /**
-   * Prompts left-padded to the longest prompt {@code p}, responses right-padded to the longest
-   * response {@code r}: ids and validity of every slot, the response tokens as targets, and a mask
-   * of the real ones.
-   */
-  private record Padded(
-      int batch, int p, int r, int[][] tokens, boolean[][] valid, long[] targets, float[] mask) {
-
-    static Padded of(List<int[]> prompts, List<int[]> responses) {
-      if (prompts.size() != responses.size() || prompts.isEmpty()) {
-        throw new IllegalArgumentException(
-            "need one response per prompt, got " + prompts.size() + " and " + responses.size());
-      }
-      int batch = prompts.size();
-      int p = prompts.stream().mapToInt(a -> a.length).max().orElseThrow();
-      int r = Math.max(1, responses.stream().mapToInt(a -> a.length).max().orElseThrow());
-      int total = p + r;
-      int[][] tokens = new int[batch][total];
-      boolean[][] valid = new boolean[batch][total];
-      long[] targets = new long[batch * r];
-      float[] mask = new float[batch * r];
-      for (int b = 0; b < batch; b++) {
-        int[] prompt = prompts.get(b);
-        int[] response = responses.get(b);
-        if (prompt.length == 0) {
-          throw new IllegalArgumentException("prompt " + b + " is empty");
-        }
-        System.arraycopy(prompt, 0, tokens[b], p - prompt.length, prompt.length);
-        System.arraycopy(response, 0, tokens[b], p, response.length);
-        Arrays.fill(valid[b], p - prompt.length, p + response.length, true);
-        for (int j = 0; j < response.length; j++) {
-          targets[b * r + j] = response[j];
-          mask[b * r + j] = 1f;
-        }
-      }
-      return new Padded(batch, p, r, tokens, valid, targets, mask);
-    }
-
-    /** The final hidden states of the slots that predict response tokens, [B, r, D]. */
-    NDArray predicting(Qwen2Model model, NDManager manager) {
-      // the last slot predicts nothing we score: run slots [0, p + r - 1)
-      int run = p + r - 1;
-      NDArray hidden =
-          model.hidden(
-              AttentionInputs.ids(manager, tokens, 0, run),
-              AttentionInputs.positions(manager, valid, 0, run),
-              AttentionInputs.bias(manager, valid, 0, run),
-              null);
-      return hidden.get(new NDIndex(":, {}:{}, :", p - 1, run));
-    }
-  }
-
   private Scored score(
       NDManager manager,
       List<int[]> prompts,
       List<int[]> responses,
       double temperature,
       boolean withEntropy) {
-    Padded in = Padded.of(prompts, responses);
-    NDArray logits = model.logits(in.predicting(model, manager));
-    if (temperature != 1.0) {
-      logits = logits.div(JavaArrays.scalar(logits.getManager(), temperature));
-    }
-    NDArray logSoftmax = logits.logSoftmax(-1);
-    NDArray mask = JavaArrays.tensor(manager, in.mask(), new Shape(in.batch(), in.r()));
-    NDArray target = JavaArrays.tensor(manager, in.targets(), new Shape(in.batch(), in.r(), 1));
-    NDArray logprobs = logSoftmax.gather(target, 2).squeeze(2).mul(mask);
-    NDArray entropy =
-        withEntropy ? logSoftmax.exp().mul(logSoftmax).sum(new int[] {-1}).neg().mul(mask) : null;
-    return new Scored(logprobs, entropy, mask);
+    PredictionBatch in = PredictionBatch.responses(prompts, responses);
+    NDArray mask = JavaArrays.tensor(manager, in.mask(), new Shape(in.batch(), in.width()));
+    TokenLogprobs scores =
+        TokenLogprobs.of(
+            model.logits(in.predicting(model, manager)),
+            in.targets(manager, 0, in.width()),
+            temperature,
+            withEntropy ? TokenLogprobs.Entropy.GRADIENT : TokenLogprobs.Entropy.NONE);
+    return new Scored(
+        scores.logp().mul(mask), withEntropy ? scores.entropy().mul(mask) : null, mask);
   }
 
   /**
@@ -184,30 +130,25 @@ public final class SequenceScorer {
     try (NDManager m = model.manager().newSubManager();
         NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
-      Padded in = Padded.of(prompts, responses);
+      PredictionBatch in = PredictionBatch.responses(prompts, responses);
       NDArray predicting = in.predicting(model, m);
-      int step = Math.max(1, logitChunk / in.batch());
+      int step = logitChunk == 0 ? in.width() : Math.max(1, logitChunk / in.batch());
       float[][] out = new float[in.batch()][];
       for (int b = 0; b < out.length; b++) {
         out[b] = new float[responses.get(b).length];
       }
-      for (int from = 0; from < in.r(); from += step) {
-        int to = Math.min(in.r(), from + step);
+      for (int from = 0; from < in.width(); from += step) {
+        int to = Math.min(in.width(), from + step);
         int n = to - from;
         try (NDScope chunk = new NDScope()) {
           chunk.suppressNotUsedWarning();
-          NDArray logits = model.logits(predicting.get(new NDIndex(":, {}:{}, :", from, to)));
-          if (temperature != 1.0) {
-            logits = logits.div(JavaArrays.scalar(m, temperature));
-          }
-          long[] targets = new long[in.batch() * n];
-          for (int b = 0; b < in.batch(); b++) {
-            System.arraycopy(in.targets(), b * in.r() + from, targets, b * n, n);
-          }
           float[] flat =
-              logits
-                  .logSoftmax(-1)
-                  .gather(JavaArrays.tensor(m, targets, new Shape(in.batch(), n, 1)), 2)
+              TokenLogprobs.of(
+                      model.logits(predicting.get(new NDIndex(":, {}:{}, :", from, to))),
+                      in.targets(m, from, to),
+                      temperature,
+                      TokenLogprobs.Entropy.NONE)
+                  .logp()
                   .toType(DataType.FLOAT32, false)
                   .toFloatArray();
           for (int b = 0; b < in.batch(); b++) {

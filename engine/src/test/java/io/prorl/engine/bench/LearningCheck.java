@@ -90,7 +90,8 @@ public final class LearningCheck {
               3,
               0.0,
               GroupFilter.REWARD_VARIANCE,
-              true);
+              true,
+              io.prorl.engine.scoring.TrainingMemory.DEFAULTS);
       RolloutGenerator rollouts = new RolloutGenerator(policy, tokenizer, families, sampling, 8);
       ProblemStream prompts = new ProblemStream(train, 3);
       double after = base;

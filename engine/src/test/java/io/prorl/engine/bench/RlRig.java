@@ -64,7 +64,8 @@ final class RlRig implements AutoCloseable {
             3,
             0.0,
             GroupFilter.REWARD_VARIANCE,
-            surrogateGuard);
+            surrogateGuard,
+            io.prorl.engine.scoring.TrainingMemory.DEFAULTS);
     policy = Qwen2Model.initialize(config, 1, Device.cpu());
     reference = Qwen2Model.fromTensors(config, policy.toTensors(), Device.cpu());
     optimizerMemory = policy.manager().newSubManager();

@@ -50,7 +50,8 @@ class GrpoStepTest {
             3,
             0.0,
             GroupFilter.REWARD_VARIANCE,
-            true);
+            true,
+            io.prorl.engine.scoring.TrainingMemory.DEFAULTS);
     try (Tokenizer tokenizer = Tokenizer.load(tokenizerFile);
         Qwen2Model policy = Qwen2Model.initialize(EmbeddedDefault.config(), 3, Device.cpu());
         Qwen2Model reference =

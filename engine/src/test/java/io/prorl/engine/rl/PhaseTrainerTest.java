@@ -49,7 +49,8 @@ class PhaseTrainerTest {
         4,
         0.0,
         GroupFilter.REWARD_VARIANCE,
-        true);
+        true,
+        io.prorl.engine.scoring.TrainingMemory.DEFAULTS);
   }
 
   private static ProblemStream prompts() {

@@ -40,7 +40,8 @@ class ResumeTest {
           3,
           0.01,
           GroupFilter.REWARD_VARIANCE,
-          true);
+          true,
+          io.prorl.engine.scoring.TrainingMemory.DEFAULTS);
   private static final PhaseLimits LIMITS = new PhaseLimits(4, null, 0, 0, 0);
 
   @TempDir Path dir;

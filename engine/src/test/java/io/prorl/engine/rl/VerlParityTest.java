@@ -11,6 +11,7 @@ import io.prorl.engine.io.HfModelDir;
 import io.prorl.engine.io.SafeTensors;
 import io.prorl.engine.model.Qwen2Model;
 import io.prorl.engine.parallel.Lanes;
+import io.prorl.engine.scoring.TrainingMemory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,7 +27,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -71,12 +71,35 @@ class VerlParityTest {
     }
   }
 
+  /**
+   * The memory settings the update runs with: the naive path, the defaults, and every path cut
+   * finer than the golden batch (LM head by 8 positions, micro-batches of 96 padded tokens,
+   * recompute), so each path is exercised at this size.
+   */
+  static final Map<String, TrainingMemory> MEMORY =
+      Map.of(
+          "naive", TrainingMemory.NAIVE,
+          "defaults", TrainingMemory.DEFAULTS,
+          "fine", new TrainingMemory(8, 96, true));
+
   static Stream<Arguments> rlCases() {
+    List<Arguments> out = new ArrayList<>();
+    for (String name : List.of("token-t1", "seq-t07")) {
+      for (int lanes : new int[] {1, 2}) {
+        for (String memory : List.of("naive", "defaults", "fine")) {
+          out.add(Arguments.of(name, lanes, memory));
+        }
+      }
+    }
+    return out.stream();
+  }
+
+  static Stream<Arguments> sftCases() {
     return Stream.of(
-        Arguments.of("token-t1", 1),
-        Arguments.of("token-t1", 2),
-        Arguments.of("seq-t07", 1),
-        Arguments.of("seq-t07", 2));
+        Arguments.of(1, "defaults"),
+        Arguments.of(2, "defaults"),
+        Arguments.of(2, "naive"),
+        Arguments.of(2, "fine"));
   }
 
   @Test
@@ -118,9 +141,10 @@ class VerlParityTest {
     }
   }
 
-  @ParameterizedTest(name = "{0}, {1} lane(s)")
+  @ParameterizedTest(name = "{0}, {1} lane(s), memory {2}")
   @MethodSource("rlCases")
-  void theRlLossAndItsGradientMatchVerl(String caseName, int lanes) throws Exception {
+  void theRlLossAndItsGradientMatchVerl(String caseName, int lanes, String memory)
+      throws Exception {
     JsonNode c = rlCase(caseName);
     List<PolicySample> batch = samples(c);
     LossConfig config =
@@ -134,7 +158,8 @@ class VerlParityTest {
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
       PolicyGradient.Stats stats =
-          new PolicyGradient(policy, config, c.get("temperature").asDouble(), lanes)
+          new PolicyGradient(
+                  policy, config, c.get("temperature").asDouble(), lanes, MEMORY.get(memory))
               .backward(batch);
 
       // the forward first, so that a failure says whether scoring or the loss differs
@@ -158,10 +183,11 @@ class VerlParityTest {
       double gradientError = compareGradients(c.get("gradients").asString());
       System.out.printf(
           Locale.ROOT,
-          "VerlParityTest %s, %d lane(s): loss %.9f (golden %.9f, rel. error %.2e), max rel."
-              + " gradient error %.2e, max |logp error| %.2e%n",
+          "VerlParityTest %s, %d lane(s), memory %s: loss %.9f (golden %.9f, rel. error %.2e),"
+              + " max rel. gradient error %.2e, max |logp error| %.2e%n",
           caseName,
           lanes,
+          memory,
           stats.loss(),
           c.get("loss").asDouble(),
           lossError,
@@ -170,9 +196,9 @@ class VerlParityTest {
     }
   }
 
-  @ParameterizedTest(name = "{0} lane(s)")
-  @ValueSource(ints = {1, 2})
-  void theWarmStartLossAndItsGradientMatchPyTorch(int lanes) throws Exception {
+  @ParameterizedTest(name = "{0} lane(s), memory {1}")
+  @MethodSource("sftCases")
+  void theWarmStartLossAndItsGradientMatchPyTorch(int lanes, String memory) throws Exception {
     JsonNode sft = inputs.get("sft");
     List<WarmStart.Example> examples = new ArrayList<>();
     for (JsonNode e : list(sft.get("examples"))) {
@@ -180,14 +206,15 @@ class VerlParityTest {
     }
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
-      float loss = WarmStart.backward(policy, examples, lanes);
+      float loss = WarmStart.backward(policy, examples, lanes, MEMORY.get(memory));
       double lossError = relativeLossError(loss, sft.get("loss").asDouble());
       double gradientError = compareGradients(sft.get("gradients").asString());
       System.out.printf(
           Locale.ROOT,
-          "VerlParityTest sft, %d lane(s): loss %.9f (golden %.9f, rel. error %.2e), max rel."
-              + " gradient error %.2e%n",
+          "VerlParityTest sft, %d lane(s), memory %s: loss %.9f (golden %.9f, rel. error %.2e),"
+              + " max rel. gradient error %.2e%n",
           lanes,
+          memory,
           loss,
           sft.get("loss").asDouble(),
           lossError,

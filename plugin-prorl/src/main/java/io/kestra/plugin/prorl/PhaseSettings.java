@@ -200,6 +200,18 @@ public abstract class PhaseSettings extends TrackedTask implements StaticallyChe
   @Builder.Default
   private Property<String> saveDtype = Property.ofValue("");
 
+  @Schema(title = MemorySettings.LOGIT_CHUNK, description = MemorySettings.LOGIT_CHUNK_DESCRIPTION)
+  @Builder.Default
+  private Property<Integer> logitChunk = Property.ofValue(T.memory().logitChunk());
+
+  @Schema(title = MemorySettings.MICRO_BATCH_TOKENS)
+  @Builder.Default
+  private Property<Integer> microBatchTokens = Property.ofValue(T.memory().microBatchTokens());
+
+  @Schema(title = MemorySettings.RECOMPUTE)
+  @Builder.Default
+  private Property<Boolean> recompute = Property.ofValue(T.memory().recompute());
+
   @Schema(title = "The run's seed.")
   @Builder.Default
   private Property<Long> seed = Property.ofValue(TrainPhaseJob.Config.DEFAULT_SEED);
@@ -246,6 +258,7 @@ public abstract class PhaseSettings extends TrackedTask implements StaticallyChe
             StaticValues.integer(checkpointEvery),
             StaticValues.integer(keepLast),
             StaticValues.text(device).orElse(null)));
+    out.addAll(MemorySettings.violations(logitChunk, microBatchTokens));
     StaticValues.text(saveDtype)
         .ifPresent(v -> {
           try {
@@ -335,6 +348,7 @@ public abstract class PhaseSettings extends TrackedTask implements StaticallyChe
         .weightDecay(Rendered.required(rc, weightDecay, Double.class, "weightDecay"))
         .groupFilter(Rendered.required(rc, groupFilter, GroupFilter.class, "groupFilter"))
         .surrogateGuard(Rendered.required(rc, surrogateGuard, Boolean.class, "surrogateGuard"))
+        .memory(MemorySettings.render(rc, logitChunk, microBatchTokens, recompute))
         .build();
   }
 }

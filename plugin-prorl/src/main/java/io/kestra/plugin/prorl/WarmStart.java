@@ -110,6 +110,18 @@ public class WarmStart extends S3ConnectedTask
   @Builder.Default
   private Property<Long> seed = Property.ofValue(SFT.seed());
 
+  @Schema(title = MemorySettings.LOGIT_CHUNK, description = MemorySettings.LOGIT_CHUNK_DESCRIPTION)
+  @Builder.Default
+  private Property<Integer> logitChunk = Property.ofValue(SFT.memory().logitChunk());
+
+  @Schema(title = MemorySettings.MICRO_BATCH_TOKENS)
+  @Builder.Default
+  private Property<Integer> microBatchTokens = Property.ofValue(SFT.memory().microBatchTokens());
+
+  @Schema(title = MemorySettings.RECOMPUTE)
+  @Builder.Default
+  private Property<Boolean> recompute = Property.ofValue(SFT.memory().recompute());
+
   @Schema(title = "Validation problems used for the base's pass@1 (the first N).")
   @Builder.Default
   private Property<Integer> validationProblems =
@@ -117,12 +129,16 @@ public class WarmStart extends S3ConnectedTask
 
   @Override
   public List<String> staticViolations() {
-    return io.prorl.engine.rl.WarmStart.Config.violations(
-        StaticValues.number(steps).map(Double::intValue).orElse(null),
-        StaticValues.number(batchSize).map(Double::intValue).orElse(null),
-        StaticValues.number(learningRate).orElse(null),
-        StaticValues.number(finalLrFraction).orElse(null),
-        StaticValues.number(endWeight).orElse(null));
+    List<String> out =
+        new java.util.ArrayList<>(
+            io.prorl.engine.rl.WarmStart.Config.violations(
+                StaticValues.number(steps).map(Double::intValue).orElse(null),
+                StaticValues.number(batchSize).map(Double::intValue).orElse(null),
+                StaticValues.number(learningRate).orElse(null),
+                StaticValues.number(finalLrFraction).orElse(null),
+                StaticValues.number(endWeight).orElse(null)));
+    out.addAll(MemorySettings.violations(logitChunk, microBatchTokens));
+    return out;
   }
 
   @Override
@@ -166,7 +182,8 @@ public class WarmStart extends S3ConnectedTask
                 runContext.render(finalLrFraction).as(Double.class).orElse(SFT.finalLrFraction()),
                 runContext.render(endWeight).as(Double.class).orElse(SFT.endWeight()),
                 runContext.render(maxTokens).as(Integer.class).orElse(SFT.maxTokens()),
-                s),
+                s,
+                MemorySettings.render(runContext, logitChunk, microBatchTokens, recompute)),
             train.sha256(),
             Lineage.of(runContext));
     WarmStartJob.Result r =

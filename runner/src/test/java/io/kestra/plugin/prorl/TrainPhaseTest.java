@@ -51,14 +51,50 @@ class TrainPhaseTest {
     assertThat(withSaveDtype("bf16").staticViolations()).isEmpty();
   }
 
+  @Test
+  void theMemorySettingsReachTheTrainerAndBadOnesAreRefusedByName() throws Exception {
+    TrainPhase task =
+        base().logitChunk(Property.ofValue(-1)).microBatchTokens(Property.ofValue(-2)).build();
+    assertThat(task.staticViolations())
+        .containsExactly(
+            "logitChunk must be >= 0 (0 = no chunking), got -1",
+            "microBatchTokens must be >= 0 (0 = the whole mini-batch), got -2");
+    TrainPhase set =
+        base()
+            .logitChunk(Property.ofExpression("{{ 256 }}"))
+            .microBatchTokens(Property.ofValue(4096))
+            .recompute(Property.ofValue(true))
+            .build();
+    assertThat(
+            set.settings(
+                    runContextFactory.of(Map.of()),
+                    io.prorl.engine.job.TrainPhaseJob.Config.builder(null, "run", "file:///p"))
+                .build()
+                .trainer()
+                .memory())
+        .isEqualTo(new io.prorl.engine.scoring.TrainingMemory(256, 4096, true));
+    assertThat(
+            base()
+                .build()
+                .settings(
+                    runContextFactory.of(Map.of()),
+                    io.prorl.engine.job.TrainPhaseJob.Config.builder(null, "run", "file:///p"))
+                .build()
+                .trainer()
+                .memory())
+        .isEqualTo(io.prorl.engine.scoring.TrainingMemory.DEFAULTS);
+  }
+
   private static TrainPhase withSaveDtype(String dtype) {
+    return base().saveDtype(Property.ofValue(dtype)).build();
+  }
+
+  private static TrainPhase.TrainPhaseBuilder<?, ?> base() {
     return TrainPhase.builder()
         .id("phase")
         .type(TrainPhase.class.getName())
         .policy(Property.ofValue("file:///nonexistent"))
         .dataset(Property.ofValue("file:///nonexistent.jsonl"))
-        .checkpointRoot(Property.ofValue("file:///tmp/x"))
-        .saveDtype(Property.ofValue(dtype))
-        .build();
+        .checkpointRoot(Property.ofValue("file:///tmp/x"));
   }
 }
