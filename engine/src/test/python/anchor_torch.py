@@ -30,6 +30,19 @@ eps_low 0.2 / eps_high 0.28 and a k3 KL term (beta 1e-3), global-norm clipping a
 the embedded tiny policy (vocab 1024, d 160, 4 layers, 4 / 2 heads, ff 448, tied embeddings) and
 ~32M (as above). The prompt length is an argument (`rl P`, default 24: RlStepBench prints the
 length its prompts have).
+
+`anchor_torch.py update DIR N T naive|chunked` measures one RL update of the HF directory DIR
+(config.json and safetensors, as `prorl engine init` writes them), as UpdateMemoryBench does it in
+Java (`./prorl bench-update-memory DIR`): N responses of T random tokens after
+64-token prompts, old and reference log-probs -12, advantages +-1, the clipped surrogate with a k3
+KL term (beta 1e-3), token-mean, global-norm clipping, AdamW (its moments made by a first update of
+a 1-token response). `naive` forms the whole [N, T, V] logits with their softmax and entropy and
+back-propagates once; `chunked` does what the Java engine does with logitChunk 1,024: the trunk to
+the hidden states h, cut into a leaf, per chunk of 1,024 positions (over the batch) the chunk's
+loss from the leaf, back-propagated, then h.backward(leaf.grad). It prints what the Java bench
+prints: the base RSS, the backward's peak and seconds, the optimizer step's peak (the peak reset
+before each, /proc/self/clear_refs) and the update's seconds; a watchdog ends the process when RSS
+passes 22 GB ("out of memory").
 """
 import copy, math, os, sys, time, torch, torch.nn as nn, torch.nn.functional as F
 torch.manual_seed(0)
@@ -153,6 +166,81 @@ def rl_bench(name, V, d, L, h, kv, ff, tied, P, steps=3):
     s, r, u = (med([x[i] for x in t]) for i in range(3))
     n = sum(p.numel() for p in pol.parameters())
     print(f"{name:<6} {'torch':>6} {n/1e6:7.1f}M {s:10.2f} {r:12.2f} {u:10.2f} {med([sum(x) for x in t]):10.2f}   prompt {P} + 32 new tokens, 64 responses")
+
+def load_hf(d):
+    """An LM from an HF Qwen2 directory: config.json and (sharded) safetensors, read by hand."""
+    import json, struct, glob
+    c = json.load(open(os.path.join(d, "config.json")))
+    m = LM(c["vocab_size"], c["hidden_size"], c["num_hidden_layers"], c["num_attention_heads"],
+           c["num_key_value_heads"], c["intermediate_size"], c.get("tie_word_embeddings", False))
+    names = {"model.embed_tokens.weight": "emb.weight", "model.norm.weight": "n.w", "lm_head.weight": "head.weight"}
+    for i in range(c["num_hidden_layers"]):
+        p = f"model.layers.{i}."
+        for hf, ours in [("self_attn.q_proj", "q"), ("self_attn.k_proj", "k"), ("self_attn.v_proj", "v"), ("self_attn.o_proj", "o"),
+                         ("mlp.gate_proj", "g"), ("mlp.up_proj", "u"), ("mlp.down_proj", "dn")]:
+            names[p + hf + ".weight"] = f"blocks.{i}.{ours}.weight"; names[p + hf + ".bias"] = f"blocks.{i}.{ours}.bias"
+        names[p + "input_layernorm.weight"] = f"blocks.{i}.n1.w"; names[p + "post_attention_layernorm.weight"] = f"blocks.{i}.n2.w"
+    state = dict(m.named_parameters())
+    dtypes = {"BF16": torch.bfloat16, "F16": torch.float16, "F32": torch.float32}
+    for f in sorted(glob.glob(os.path.join(d, "*.safetensors"))):
+        raw = open(f, "rb").read(); n = struct.unpack("<Q", raw[:8])[0]; header = json.loads(raw[8 : 8 + n])
+        for name, t in header.items():
+            if name == "__metadata__" or name not in names: continue
+            a, b = t["data_offsets"]
+            x = torch.frombuffer(bytearray(raw[8 + n + a : 8 + n + b]), dtype=dtypes[t["dtype"]]).reshape(t["shape"])
+            with torch.no_grad(): state[names[name]].copy_(x.float())
+        del raw
+    return m
+
+def rss_gb(field="VmRSS"):
+    for line in open("/proc/self/status"):
+        if line.startswith(field + ":"): return int(line.split()[1]) / 1048576
+    return 0.0
+
+def update_bench(d, N, T, mode, cap_gb=22.0, P=64, chunk=1024, eps_low=0.2, eps_high=0.28, beta=1e-3):
+    import threading
+    def watchdog():
+        while True:
+            r = rss_gb()
+            if r > cap_gb:
+                print(f"{'torch ' + mode:<20} {N:3d} {T:6d}   out of memory at {r:.1f} GB (killed at the cap)", flush=True); os._exit(3)
+            time.sleep(0.02)
+    threading.Thread(target=watchdog, daemon=True).start()
+    pol = load_hf(d); opt = torch.optim.AdamW(pol.parameters(), lr=1e-6, weight_decay=0.0)
+    V = pol.head.weight.shape[0]
+    def token_loss(lp, n_tokens, adv):
+        old = torch.full_like(lp, -12.0); ratio = (lp - old).exp()
+        surrogate = torch.min(ratio * adv, ratio.clamp(1 - eps_low, 1 + eps_high) * adv)
+        dlt = -12.0 - lp; kl = dlt.exp() - dlt - 1
+        return (-surrogate + beta * kl).sum() / n_tokens
+    def update(n, t):
+        g = torch.Generator().manual_seed(n * 31 + t)
+        seq = torch.randint(0, V, (n, P + t), generator=g); adv = torch.tensor([1.0 if i % 2 == 0 else -1.0 for i in range(n)])[:, None]
+        opt.zero_grad()
+        h = pol.hidden(seq[:, :-1])[:, P - 1 :]
+        if mode == "naive":
+            logp = F.log_softmax(pol.head(h), -1); lp = logp.gather(-1, seq[:, P:, None]).squeeze(-1)
+            _ = (-(logp.exp() * logp).sum(-1)).detach().sum().item()
+            token_loss(lp, n * t, adv).backward()
+        else:
+            leaf = h.detach().requires_grad_(True); step = max(1, chunk // n)
+            for a in range(0, t, step):
+                logp = F.log_softmax(pol.head(leaf[:, a : a + step]), -1)
+                lp = logp.gather(-1, seq[:, P + a : P + a + step, None]).squeeze(-1)
+                _ = (-(logp.exp() * logp).sum(-1)).detach().sum().item()
+                token_loss(lp, n * t, adv).backward(); del logp, lp
+            h.backward(leaf.grad)
+        t1 = time.perf_counter(); backward_peak = rss_gb("VmHWM"); reset_peak()
+        torch.nn.utils.clip_grad_norm_(pol.parameters(), 1.0); opt.step()
+        return t1, backward_peak
+    def reset_peak(): open("/proc/self/clear_refs", "w").write("5")
+    update(1, 1)
+    base = rss_gb(); reset_peak(); t0 = time.perf_counter(); t1, backward_peak = update(N, T); sec = time.perf_counter() - t0
+    print(f"{'torch ' + mode:<20} {N:3d} {T:6d} {base:9.2f} {backward_peak:13.2f} {t1 - t0:12.1f} {rss_gb('VmHWM'):12.2f} {sec:10.1f}", flush=True)
+
+if len(sys.argv) > 1 and sys.argv[1] == "update":
+    update_bench(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5])
+    sys.exit(0)
 
 if len(sys.argv) > 1 and sys.argv[1] == "rl":
     P = int(sys.argv[2]) if len(sys.argv) > 2 else 24

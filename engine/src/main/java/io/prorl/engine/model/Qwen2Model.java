@@ -217,8 +217,7 @@ public final class Qwen2Model implements AutoCloseable {
    * {@link #trunk(NDArray, NDArray, NDArray, boolean)} with recompute's attention formed {@code
    * queryChunk} queries at a time.
    */
-  public Trunk trunk(
-      NDArray ids, NDArray positions, NDArray bias, boolean recompute, int queryChunk) {
+  Trunk trunk(NDArray ids, NDArray positions, NDArray bias, boolean recompute, int queryChunk) {
     return Trunk.of(this, ids, positions, bias, recompute, queryChunk);
   }
 

@@ -20,7 +20,7 @@ import java.util.List;
  *             backward sum(embed(ids) * g_0)
  * </pre>
  *
- * Both give the same gradient (TrainingMemoryTest); recompute costs one more forward.
+ * Both give the same gradient (TrunkTest); recompute costs one more forward.
  */
 public final class Trunk {
   /** Queries whose attention scores are formed at once under recompute. */

@@ -3,6 +3,7 @@ package io.prorl.engine.optim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import io.prorl.engine.JavaArrays;
 import io.prorl.engine.io.SafeTensors.Tensor;
 import java.util.LinkedHashMap;
@@ -20,6 +21,11 @@ import java.util.Map;
  *
  * Its moments can be saved and restored for exact resume, and a new instance is the "fresh
  * optimizer" of a ProRL reference reset.
+ *
+ * <p>A large parameter is updated by blocks of rows of at most {@link #BLOCK_ELEMENTS} elements
+ * (views, updated in place), so the update's temporaries (five per block) stay small: updated
+ * whole, a 151,936 x 896 embedding's five temporaries were 2.7 GB, and they set the peak of a whole
+ * update of a 0.5B model trained with recompute (BENCHMARKS.md, "Memory at real shapes").
  */
 public final class AdamW implements AutoCloseable {
   /** Hyperparameters. */
@@ -29,14 +35,24 @@ public final class AdamW implements AutoCloseable {
     }
   }
 
+  /** Elements (4 bytes each) of the largest block of a parameter updated at once. */
+  static final long BLOCK_ELEMENTS = 1L << 22;
+
   private final Config config;
+  private final long blockElements;
   private final NDManager manager;
   private final Map<String, NDArray> firstMoments = new LinkedHashMap<>();
   private final Map<String, NDArray> secondMoments = new LinkedHashMap<>();
   private long step;
 
   public AdamW(Config config, NDManager parent) {
+    this(config, parent, BLOCK_ELEMENTS);
+  }
+
+  /** An optimizer whose blocks hold at most {@code blockElements} elements (tests). */
+  AdamW(Config config, NDManager parent, long blockElements) {
     this.config = config;
+    this.blockElements = blockElements;
     this.manager = parent.newSubManager();
   }
 
@@ -65,18 +81,42 @@ public final class AdamW implements AutoCloseable {
       NDArray m = firstMoments.computeIfAbsent(e.getKey(), k -> owned(manager.zeros(p.getShape())));
       NDArray v =
           secondMoments.computeIfAbsent(e.getKey(), k -> owned(manager.zeros(p.getShape())));
-      try (NDScope scope = new NDScope()) {
-        scope.suppressNotUsedWarning();
-        m.muli(b1).addi(g.mul(1 - b1));
-        v.muli(b2).addi(g.square().muli(1 - b2));
-        NDArray denominator = v.div(correction2).sqrt().addi((float) config.eps());
-        NDArray update = m.div(correction1).divi(denominator);
-        if (config.weightDecay() != 0) {
-          p.muli((float) (1 - lr * config.weightDecay()));
+      long rows = p.getShape().dimension() < 2 ? 1 : p.getShape().get(0);
+      long perRow = p.getShape().size() / Math.max(1, rows);
+      long block = rows == 1 ? 1 : Math.max(1, blockElements / Math.max(1, perRow));
+      for (long from = 0; from < rows; from += block) {
+        try (NDScope scope = new NDScope()) {
+          scope.suppressNotUsedWarning();
+          if (rows == 1 || block >= rows) {
+            apply(p, g, m, v, lr, b1, b2, correction1, correction2);
+          } else {
+            NDIndex at = new NDIndex("{}:{}", from, Math.min(rows, from + block));
+            apply(p.get(at), g.get(at), m.get(at), v.get(at), lr, b1, b2, correction1, correction2);
+          }
         }
-        p.subi(update.muli((float) lr));
       }
     }
+  }
+
+  /** The update of one parameter, or of a block of its rows (views: updated in place). */
+  private void apply(
+      NDArray p,
+      NDArray g,
+      NDArray m,
+      NDArray v,
+      double lr,
+      float b1,
+      float b2,
+      float correction1,
+      float correction2) {
+    m.muli(b1).addi(g.mul(1 - b1));
+    v.muli(b2).addi(g.square().muli(1 - b2));
+    NDArray denominator = v.div(correction2).sqrt().addi((float) config.eps());
+    NDArray update = m.div(correction1).divi(denominator);
+    if (config.weightDecay() != 0) {
+      p.muli((float) (1 - lr * config.weightDecay()));
+    }
+    p.subi(update.muli((float) lr));
   }
 
   /** The moments by parameter name ({@code <name>.exp_avg}, {@code <name>.exp_avg_sq}). */

@@ -31,7 +31,7 @@ public final class SequenceScorer {
    * Positions (over the whole batch) the LM head runs on at once in the no-gradient log-probs:
    * [LOGIT_CHUNK, V] logits at most (verl's chunked log-probs use 512-1,024).
    */
-  public static final int LOGIT_CHUNK = 1024;
+  public static final int LOGIT_CHUNK = TrainingMemory.DEFAULTS.logitChunk();
 
   private final Qwen2Model model;
   private final int lanes;

@@ -35,10 +35,12 @@ import java.util.SplittableRandom;
  *
  * <p>The responses are random token ids and the old and reference log-probs constants: memory and
  * time do not depend on the values. The AdamW moments exist before the measured update (one update
- * of a 1-token response first), as in a run.
+ * of a 1-token response first), as in a run. The peak is reset (Linux: {@code 5} written to {@code
+ * /proc/self/clear_refs}) before the update's backward and again before its optimizer step
+ * (clipping and AdamW), so each stage's peak is its own, not the model load's or the warm-up's.
  *
- * <p>Run: {@code ./prorl bench-update-memory DIR [CAP_GB]} with DIR an HF directory ({@code prorl
- * engine init}).
+ * <p>Run: {@code ./prorl bench-update-memory DIR [CAP_GB] [N:T]...} with DIR an HF directory
+ * ({@code prorl engine init}); the sizes default to 1:1024 4:1024 1:2048 4:2048.
  */
 public final class UpdateMemoryBench {
   private static final int PROMPT = 64;
@@ -72,14 +74,26 @@ public final class UpdateMemoryBench {
         Lanes.configured());
     System.out.printf(
         Locale.ROOT,
-        "%-20s %3s %6s %12s %12s %10s%n",
+        "%-20s %3s %6s %9s %13s %12s %12s %10s%n",
         "setting",
         "N",
         "T",
-        "base RSS GB",
-        "peak RSS GB",
+        "base GB",
+        "backward GB",
+        "backward s",
+        "AdamW GB",
         "update s");
-    for (int[] size : new int[][] {{1, 1024}, {4, 1024}, {1, 2048}, {4, 2048}}) {
+    List<int[]> sizes = new ArrayList<>();
+    for (int i = 2; i < args.length; i++) {
+      String[] nt = args[i].split(":");
+      sizes.add(new int[] {Integer.parseInt(nt[0]), Integer.parseInt(nt[1])});
+    }
+    if (sizes.isEmpty()) {
+      sizes =
+          List.of(
+              new int[] {1, 1024}, new int[] {4, 1024}, new int[] {1, 2048}, new int[] {4, 2048});
+    }
+    for (int[] size : sizes) {
       for (String arm : ARMS.keySet()) {
         if (size[0] == 1 && arm.equals("+micro-batches")) {
           continue; // one response is one micro-batch
@@ -183,20 +197,48 @@ public final class UpdateMemoryBench {
       policy.parameters().values().forEach(a -> a.setRequiresGradient(true));
       int vocab = policy.config().vocabSize();
       update(policy, adam, samples(1, 1, vocab), loss, memory); // creates the moments
-      double base = MemoryBench.kilobytes("VmRSS") / 1048576.0;
-      long t0 = System.nanoTime();
-      update(policy, adam, samples(n, tokens, vocab), loss, memory);
-      double seconds = (System.nanoTime() - t0) / 1e9;
-      System.out.printf(
-          Locale.ROOT,
-          "RESULT %-20s %3d %6d %12.2f %12.2f %10.1f%n",
-          arm,
-          n,
-          tokens,
-          base,
-          MemoryBench.kilobytes("VmHWM") / 1048576.0,
-          seconds);
+      double base = gb("VmRSS");
+      List<PolicySample> batch = samples(n, tokens, vocab);
+      try (NDScope scope = new NDScope()) {
+        scope.suppressNotUsedWarning();
+        resetPeak();
+        long t0 = System.nanoTime();
+        new PolicyGradient(policy, loss, 1.0, Lanes.configured(), memory).backward(batch);
+        long t1 = System.nanoTime();
+        double backwardPeak = gb("VmHWM");
+        resetPeak();
+        step(policy, adam);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        System.out.printf(
+            Locale.ROOT,
+            "RESULT %-20s %3d %6d %9.2f %13.2f %12.1f %12.2f %10.1f%n",
+            arm,
+            n,
+            tokens,
+            base,
+            backwardPeak,
+            (t1 - t0) / 1e9,
+            gb("VmHWM"),
+            seconds);
+      }
     }
+  }
+
+  /** Lets VmHWM restart from the current RSS (Linux 4.0+). */
+  private static void resetPeak() throws java.io.IOException {
+    Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+  }
+
+  private static double gb(String field) throws java.io.IOException {
+    return MemoryBench.kilobytes(field) / 1048576.0;
+  }
+
+  /** Global-norm clipping at 1 and an AdamW step on the gradients there. */
+  private static void step(Qwen2Model policy, AdamW adam) {
+    Map<String, NDArray> grads = new HashMap<>();
+    policy.parameters().forEach((name, p) -> grads.put(name, p.getGradient()));
+    GradientClipping.clipGlobalNorm(grads.values(), 1.0);
+    adam.update(policy.parameters(), grads, 1e-6);
   }
 
   private static void update(
@@ -208,10 +250,7 @@ public final class UpdateMemoryBench {
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
       new PolicyGradient(policy, loss, 1.0, Lanes.configured(), memory).backward(batch);
-      Map<String, NDArray> grads = new HashMap<>();
-      policy.parameters().forEach((name, p) -> grads.put(name, p.getGradient()));
-      GradientClipping.clipGlobalNorm(grads.values(), 1.0);
-      adam.update(policy.parameters(), grads, 1e-6);
+      step(policy, adam);
     }
   }
 

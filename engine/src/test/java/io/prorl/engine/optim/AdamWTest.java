@@ -42,6 +42,43 @@ class AdamWTest {
   }
 
   @Test
+  void aParameterUpdatedByBlocksOfRowsEqualsOneUpdatedWhole() {
+    DjlEngine.pytorch();
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(2);
+    float[] start = new float[7 * 3];
+    float[][] grads = new float[3][start.length];
+    for (int i = 0; i < start.length; i++) {
+      start[i] = (float) rng.nextDouble(-1, 1);
+      for (float[] g : grads) {
+        g[i] = (float) rng.nextDouble(-1, 1);
+      }
+    }
+    float[][] after = new float[2][];
+    long[] blocks = {Long.MAX_VALUE, 6}; // whole; blocks of 2 rows (the last one 1 row)
+    for (int run = 0; run < 2; run++) {
+      try (NDManager m = NDManager.newBaseManager();
+          AdamW adam = new AdamW(new AdamW.Config(0.9, 0.999, 1e-8, 0.1), m, blocks[run])) {
+        NDArray p = m.create(start, new ai.djl.ndarray.types.Shape(7, 3));
+        NDArray bias = m.create(new float[] {0.5f, -0.5f});
+        for (float[] g : grads) {
+          adam.update(
+              Map.of("w", p, "b", bias),
+              Map.of(
+                  "w",
+                  m.create(g, new ai.djl.ndarray.types.Shape(7, 3)),
+                  "b",
+                  m.create(new float[] {g[0], g[1]})),
+              0.01);
+        }
+        after[run] = p.toFloatArray();
+        assertThat(adam.state().get("w.exp_avg_sq").data()).doesNotContain(0f);
+      }
+    }
+    assertThat(after[1]).containsExactly(after[0]);
+    assertThat(after[1]).isNotEqualTo(start);
+  }
+
+  @Test
   void globalNormClippingScalesAllGradientsTogether() {
     DjlEngine.pytorch();
     try (NDManager m = NDManager.newBaseManager()) {
