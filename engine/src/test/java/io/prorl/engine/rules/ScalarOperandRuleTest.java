@@ -54,13 +54,14 @@ class ScalarOperandRuleTest {
    * later backward.
    *
    * <ul>
-   *   <li>{@code AdamW.update}: the moments and the parameter step, without gradient;
+   *   <li>{@code AdamW.apply}: the moments and the parameter step (of a block of rows), without
+   *       gradient;
    *   <li>{@code GradientClipping.clipGlobalNorm}: scales the finished {@code .grad} tensors.
    * </ul>
    */
   private static final Set<String> EXCEPTIONS =
       Set.of(
-          "io.prorl.engine.optim.AdamW.update",
+          "io.prorl.engine.optim.AdamW.apply",
           "io.prorl.engine.optim.GradientClipping.clipGlobalNorm");
 
   @Test
