@@ -102,17 +102,10 @@ public record PredictionBatch(
   }
 
   /**
-   * The final hidden states of the predicting slots, [B, width, D], without gradient bookkeeping
-   * beyond the caller's grad mode.
+   * The final hidden states of the predicting slots, [B, width, D] (with gradient in grad mode).
    */
   public NDArray predicting(Qwen2Model model, NDManager m) {
-    NDArray hidden =
-        model.hidden(
-            AttentionInputs.ids(m, tokens, 0, run()),
-            AttentionInputs.positions(m, valid, 0, run()),
-            AttentionInputs.bias(m, valid, 0, run()),
-            null);
-    return window(hidden);
+    return window(trunk(model, m, false).hidden());
   }
 
   /** The predicting slots of final hidden states [B, run, D]: [B, width, D]. */
